@@ -1,0 +1,19 @@
+// What the compiler produces and the .mpy writer consumes.
+import type { ConstObj } from './objects.ts';
+
+export interface RawCodeBytecode {
+  readonly kind: 'bytecode';
+  /** prelude + code-info + bytecode, final bytes (qstrs already as module qstr-table indices) */
+  readonly funData: Uint8Array;
+  readonly children: readonly RawCode[];
+}
+
+export type RawCode = RawCodeBytecode;
+
+export interface CompiledModule {
+  /** The module's qstr table, byte strings in index order; entry 0 is the source name. */
+  readonly qstrs: readonly string[];
+  /** The module's constant-object table in index order. */
+  readonly consts: readonly ConstObj[];
+  readonly root: RawCode;
+}
