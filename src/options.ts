@@ -57,10 +57,17 @@ export interface CompileOptions {
   /** -X emit= */
   emit: EmitKind;
   /** -march= (undefined: none given) */
-  arch?: string;
+  arch?: NativeArch;
   features: Readonly<CompilerFeatures>;
 }
 
 export function defaultCompileOptions(sourceName: string): CompileOptions {
   return { sourceName, optimize: 0, smallIntBits: 31, emit: 'bytecode', features: MPY_CROSS_FEATURES };
 }
+
+/** Architectures mpy-cross's -march accepts (`host` is resolved to one of these). */
+export const NATIVE_ARCHS = [
+  'x86', 'x64', 'armv6', 'armv6m', 'armv7m', 'armv7em', 'armv7emsp', 'armv7emdp',
+  'xtensa', 'xtensawin', 'rv32imc', 'rv64imc', 'debug',
+] as const;
+export type NativeArch = (typeof NATIVE_ARCHS)[number];

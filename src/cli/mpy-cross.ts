@@ -1,0 +1,70 @@
+// `mpy-cross-ts`: a drop-in for MicroPython's mpy-cross (see mpy-cross-args.ts
+// for the command line). Beyond the reference: several inputs per call, and
+// --config to compile for the runtime an mpconfig.json describes.
+import { readFileSync, statSync } from 'node:fs';
+import { checkCombination, parseArgs, PROG, USAGE, UsageError, VERSION_TEXT } from './mpy-cross-args.ts';
+import { compileFile, type CompileSettings } from './compile-job.ts';
+
+async function main(argv: readonly string[]): Promise<number> {
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs(argv);
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    process.stderr.write(`${PROG}: ${err.message}\n${USAGE}`);
+    return 1;
+  }
+  if (parsed === 'help') {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  if (parsed === 'version') {
+    process.stdout.write(VERSION_TEXT + '\n');
+    return 0;
+  }
+  const problem = checkCombination(parsed);
+  if (problem !== undefined) {
+    process.stderr.write(problem + '\n');
+    return 1;
+  }
+
+  // defaults < mpconfig.json < flags given on the command line
+  let settings: CompileSettings = { optimize: 0, smallIntBits: 31, emit: 'bytecode' };
+  if (parsed.configFile !== undefined) {
+    const { loadCompileSettings } = await import('./config-bridge.ts');
+    const fromConfig = loadCompileSettings(parsed.configFile);
+    if (typeof fromConfig === 'string') {
+      process.stderr.write(`${PROG}: ${fromConfig}\n`);
+      return 1;
+    }
+    settings = { ...settings, ...fromConfig };
+  }
+  for (const key of ['optimize', 'smallIntBits', 'emit', 'arch'] as const) {
+    if (parsed[key] !== undefined) (settings as unknown as Record<string, unknown>)[key] = parsed[key];
+  }
+
+  let failed = false;
+  for (const input of parsed.inputs) {
+    const outcome = compileFile(
+      { ...settings, input, output: parsed.output, sourceName: parsed.sourceName },
+      {
+        readInput: (path) => (path === '-' ? readFileSync(0) : readFileSync(path)),
+        isDirectory: (path) => path !== '-' && statSync(path, { throwIfNoEntry: false })?.isDirectory() === true,
+      },
+    );
+    if (outcome.stdout) process.stdout.write(outcome.stdout);
+    if (outcome.stderr) process.stderr.write(outcome.stderr);
+    if (!outcome.ok) failed = true;
+  }
+  return failed ? 1 : 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    process.stderr.write(`${PROG}: internal error: ${(err as Error)?.message ?? String(err)}\n`);
+    process.exitCode = 2;
+  },
+);

@@ -1,0 +1,42 @@
+// Conformance: every golden vector of the reference mpy-cross v1.28.0, compiled
+// by us, must give the same bytes (or the same error text, line and exit code).
+import { afterAll, describe, expect, it } from 'vitest';
+import { compileManifest, featuresManifest, haveGolden, runEntry, type GoldenEntry } from './golden.ts';
+
+// Native-code variants belong to the native emitter (not implemented yet).
+const BYTECODE_VARIANTS = new Set(['base', 'O1', 'O2', 'O3', 'sib63']);
+
+const tally = new Map<string, { identical: number; total: number }>();
+
+function check(entry: GoldenEntry): void {
+  const verdict = runEntry(entry);
+  const t = tally.get(entry.group) ?? { identical: 0, total: 0 };
+  t.total++;
+  if (verdict.identical) t.identical++;
+  tally.set(entry.group, t);
+  expect(verdict.detail, `${entry.group} ${entry.input}`).toBe('');
+}
+
+describe.skipIf(!haveGolden)('golden conformance (../shared/golden)', () => {
+  if (!haveGolden) {
+    console.warn('SKIPPED: ../shared/golden not found; conformance was NOT checked');
+    return;
+  }
+  const entries = compileManifest().filter((e) => BYTECODE_VARIANTS.has(e.group));
+  for (const entry of entries) {
+    it(`compile/${entry.group}: ${entry.input}`, () => check(entry));
+  }
+  for (const entry of featuresManifest()) {
+    it(`features/${entry.group}: ${entry.input}`, () => check(entry));
+  }
+  afterAll(() => {
+    let all = 0;
+    let same = 0;
+    const lines = [...tally].map(([group, t]) => {
+      all += t.total;
+      same += t.identical;
+      return `  ${group.padEnd(12)} ${t.identical}/${t.total} identical`;
+    });
+    console.log(`conformance:\n${lines.join('\n')}\n  ${'total'.padEnd(12)} ${same}/${all} identical`);
+  });
+});
