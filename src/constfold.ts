@@ -1,0 +1,194 @@
+// Compile-time arithmetic on int/float constants, with the reference
+// runtime's semantics (it folds by running its own operators on the host).
+// An operation the runtime would reject (division by zero, negative shift,
+// unsupported operand, complex result, out of memory) is "not foldable":
+// `undefined`, and the expression stays in the tree.
+import type { ConstObj } from './objects.ts';
+import { BinaryOp, UnaryOp } from './ops.ts';
+
+export type NumObj = Extract<ConstObj, { kind: 'int' } | { kind: 'float' }>;
+
+// The reference's heap is 2 MB; results much larger than that cannot be built.
+const MAX_RESULT_BITS = 8 * 1024 * 1024;
+// Host small ints (63-bit) convert to float with one rounding; larger ints
+// are stored in 32-bit digits and converted digit by digit (rounding at each step).
+const TWO_64 = 1n << 64n;
+
+function bitLen(n: bigint): number {
+  if (n < 0n) n = -n;
+  return n === 0n ? 0 : n.toString(16).length * 4;
+}
+
+/** int -> float as the reference converts (exactly rounded below 2^64, digit-wise above). */
+export function intToFloat(v: bigint): number {
+  const neg = v < 0n;
+  const a = neg ? -v : v;
+  if (a < TWO_64) return Number(v);
+  const digits: number[] = [];
+  let x = a;
+  while (x > 0n) {
+    digits.push(Number(x & 0xffffffffn));
+    x >>= 32n;
+  }
+  let val = 0;
+  for (let i = digits.length - 1; i >= 0; i--) val = val * 4294967296 + digits[i]!;
+  return neg ? -val : val;
+}
+
+function floorDiv(a: bigint, b: bigint): bigint {
+  const q = a / b;
+  return (a % b !== 0n && (a < 0n) !== (b < 0n)) ? q - 1n : q;
+}
+function floorMod(a: bigint, b: bigint): bigint {
+  const r = a % b;
+  return r !== 0n && (r < 0n) !== (b < 0n) ? r + b : r;
+}
+
+function floatOp(op: BinaryOp, x: number, y: number): NumObj | undefined {
+  let r: number;
+  switch (op) {
+    case BinaryOp.Add:
+      r = x + y;
+      break;
+    case BinaryOp.Subtract:
+      r = x - y;
+      break;
+    case BinaryOp.Multiply:
+      r = x * y;
+      break;
+    case BinaryOp.FloorDivide: {
+      if (y === 0) return undefined;
+      let mod = x % y;
+      let div = (x - mod) / y;
+      if (mod === 0) {
+        mod = y < 0 ? -0 : 0;
+      } else if ((mod < 0) !== (y < 0)) {
+        mod += y;
+        div -= 1;
+      }
+      if (div === 0) {
+        r = x / y < 0 || Object.is(x / y, -0) ? -0 : 0;
+      } else {
+        r = Math.floor(div);
+        if (div - r > 0.5) r += 1;
+      }
+      break;
+    }
+    case BinaryOp.TrueDivide:
+      if (y === 0) return undefined;
+      r = x / y;
+      break;
+    case BinaryOp.Modulo:
+      if (y === 0) return undefined;
+      r = x % y;
+      if (r === 0) r = y < 0 ? -0 : 0;
+      else if ((r < 0) !== (y < 0)) r += y;
+      break;
+    case BinaryOp.Power:
+      if (x === 0 && y < 0 && Number.isFinite(y)) return undefined;
+      if (x < 0 && y !== Math.floor(y) && !Number.isNaN(y)) return undefined; // complex result
+      r = Math.pow(x, y);
+      break;
+    default:
+      return undefined;
+  }
+  return { kind: 'float', value: r };
+}
+
+function intOp(op: BinaryOp, a: bigint, b: bigint): NumObj | undefined {
+  let r: bigint;
+  switch (op) {
+    case BinaryOp.Or:
+      r = a | b;
+      break;
+    case BinaryOp.Xor:
+      r = a ^ b;
+      break;
+    case BinaryOp.And:
+      r = a & b;
+      break;
+    case BinaryOp.Lshift:
+      if (b < 0n) return undefined;
+      if (a !== 0n && bitLen(a) + Number(b > BigInt(MAX_RESULT_BITS) ? MAX_RESULT_BITS : b) > MAX_RESULT_BITS) return undefined;
+      r = a << b;
+      break;
+    case BinaryOp.Rshift:
+      if (b < 0n) return undefined;
+      r = a >> (b > 100000000n ? 100000000n : b);
+      break;
+    case BinaryOp.Add:
+      r = a + b;
+      break;
+    case BinaryOp.Subtract:
+      r = a - b;
+      break;
+    case BinaryOp.Multiply:
+      if (bitLen(a) + bitLen(b) > MAX_RESULT_BITS) return undefined;
+      r = a * b;
+      break;
+    case BinaryOp.FloorDivide:
+      if (b === 0n) return undefined;
+      r = floorDiv(a, b);
+      break;
+    case BinaryOp.TrueDivide:
+      if (b === 0n) return undefined;
+      return { kind: 'float', value: intToFloat(a) / intToFloat(b) };
+    case BinaryOp.Modulo:
+      if (b === 0n) return undefined;
+      r = floorMod(a, b);
+      break;
+    case BinaryOp.Power:
+      if (b < 0n) return floatOp(op, intToFloat(a), intToFloat(b));
+      if (a !== 0n && a !== 1n && a !== -1n && (b > BigInt(MAX_RESULT_BITS) || bitLen(a) * Number(b) > MAX_RESULT_BITS * 2)) {
+        return undefined;
+      }
+      r = a ** b;
+      if (bitLen(r) > MAX_RESULT_BITS) return undefined;
+      break;
+    default:
+      return undefined;
+  }
+  return { kind: 'int', value: r };
+}
+
+/** lhs `op` rhs for numeric constants, or undefined when the reference would not fold it. */
+export function binaryOpMaybe(op: BinaryOp, lhs: NumObj, rhs: NumObj): NumObj | undefined {
+  if (lhs.kind === 'int' && rhs.kind === 'int') return intOp(op, lhs.value, rhs.value);
+  const x = lhs.kind === 'int' ? intToFloat(lhs.value) : lhs.value;
+  const y = rhs.kind === 'int' ? intToFloat(rhs.value) : rhs.value;
+  return floatOp(op, x, y);
+}
+
+/** Unary + - ~ on a numeric constant (~ only on ints: the caller checks). */
+export function unaryOp(op: UnaryOp.Positive | UnaryOp.Negative | UnaryOp.Invert, v: NumObj): NumObj {
+  if (v.kind === 'int') {
+    if (op === UnaryOp.Positive) return v;
+    if (op === UnaryOp.Negative) return { kind: 'int', value: -v.value };
+    return { kind: 'int', value: ~v.value };
+  }
+  if (op === UnaryOp.Negative) return { kind: 'float', value: -v.value };
+  return v;
+}
+
+/** Python truth value of a constant. */
+export function constIsTrue(o: ConstObj): boolean {
+  switch (o.kind) {
+    case 'none':
+    case 'false':
+      return false;
+    case 'true':
+    case 'ellipsis':
+      return true;
+    case 'str':
+    case 'bytes':
+      return o.value.length > 0;
+    case 'int':
+      return o.value !== 0n;
+    case 'float':
+      return o.value !== 0;
+    case 'complex':
+      return o.real !== 0 || o.imag !== 0;
+    case 'tuple':
+      return o.items.length > 0;
+  }
+}
