@@ -1,0 +1,218 @@
+// The bytecode opcode table of MicroPython v1.28 (format v6): opcode numbers,
+// names, argument formats, and the decoder for one instruction.
+
+/** How an opcode's argument is encoded after the opcode byte. */
+export enum ArgFormat {
+  /** no argument */
+  Byte = 0,
+  /** varuint index into the module's qstr table */
+  Qstr = 1,
+  /** varuint (signed for LOAD_CONST_SMALL_INT) */
+  VarUint = 2,
+  /** relative jump offset, 1 or 2 bytes */
+  Offset = 3,
+}
+
+/** The argument format of an opcode: two bits per high nibble, packed in one constant. */
+export function opcodeFormat(op: number): ArgFormat {
+  return ((0x000003a4 >>> (2 * (op >>> 4))) & 3) as ArgFormat;
+}
+
+/** Opcodes whose mask bits are all clear carry one extra byte after their argument. */
+export function opcodeHasExtraByte(op: number): boolean {
+  return (op & 0x9e) === 0;
+}
+
+export const UNARY_OP_NAMES: readonly string[] = ['__pos__', '__neg__', '__invert__', '<not>'];
+
+export const BINARY_OP_NAMES: readonly string[] = [
+  '__lt__', '__gt__', '__eq__', '__le__', '__ge__', '__ne__', '<in>', '<is>', '<exception match>',
+  '__ior__', '__ixor__', '__iand__', '__ilshift__', '__irshift__', '__iadd__', '__isub__', '__imul__',
+  '__imatmul__', '__ifloordiv__', '__itruediv__', '__imod__', '__ipow__',
+  '__or__', '__xor__', '__and__', '__lshift__', '__rshift__', '__add__', '__sub__', '__mul__',
+  '__matmul__', '__floordiv__', '__truediv__', '__mod__', '__pow__',
+];
+
+export const Op = {
+  LOAD_CONST_STRING: 0x10,
+  LOAD_NAME: 0x11,
+  LOAD_GLOBAL: 0x12,
+  LOAD_ATTR: 0x13,
+  LOAD_METHOD: 0x14,
+  LOAD_SUPER_METHOD: 0x15,
+  STORE_NAME: 0x16,
+  STORE_GLOBAL: 0x17,
+  STORE_ATTR: 0x18,
+  DELETE_NAME: 0x19,
+  DELETE_GLOBAL: 0x1a,
+  IMPORT_NAME: 0x1b,
+  IMPORT_FROM: 0x1c,
+  MAKE_CLOSURE: 0x20,
+  MAKE_CLOSURE_DEFARGS: 0x21,
+  LOAD_CONST_SMALL_INT: 0x22,
+  LOAD_CONST_OBJ: 0x23,
+  LOAD_FAST_N: 0x24,
+  LOAD_DEREF: 0x25,
+  STORE_FAST_N: 0x26,
+  STORE_DEREF: 0x27,
+  DELETE_FAST: 0x28,
+  DELETE_DEREF: 0x29,
+  BUILD_TUPLE: 0x2a,
+  BUILD_LIST: 0x2b,
+  BUILD_MAP: 0x2c,
+  BUILD_SET: 0x2d,
+  BUILD_SLICE: 0x2e,
+  STORE_COMP: 0x2f,
+  UNPACK_SEQUENCE: 0x30,
+  UNPACK_EX: 0x31,
+  MAKE_FUNCTION: 0x32,
+  MAKE_FUNCTION_DEFARGS: 0x33,
+  CALL_FUNCTION: 0x34,
+  CALL_FUNCTION_VAR_KW: 0x35,
+  CALL_METHOD: 0x36,
+  CALL_METHOD_VAR_KW: 0x37,
+  UNWIND_JUMP: 0x40,
+  JUMP: 0x42,
+  POP_JUMP_IF_TRUE: 0x43,
+  POP_JUMP_IF_FALSE: 0x44,
+  JUMP_IF_TRUE_OR_POP: 0x45,
+  JUMP_IF_FALSE_OR_POP: 0x46,
+  SETUP_WITH: 0x47,
+  SETUP_EXCEPT: 0x48,
+  SETUP_FINALLY: 0x49,
+  POP_EXCEPT_JUMP: 0x4a,
+  FOR_ITER: 0x4b,
+  LOAD_CONST_FALSE: 0x50,
+  LOAD_CONST_NONE: 0x51,
+  LOAD_CONST_TRUE: 0x52,
+  LOAD_NULL: 0x53,
+  LOAD_BUILD_CLASS: 0x54,
+  LOAD_SUBSCR: 0x55,
+  STORE_SUBSCR: 0x56,
+  DUP_TOP: 0x57,
+  DUP_TOP_TWO: 0x58,
+  POP_TOP: 0x59,
+  ROT_TWO: 0x5a,
+  ROT_THREE: 0x5b,
+  WITH_CLEANUP: 0x5c,
+  END_FINALLY: 0x5d,
+  GET_ITER: 0x5e,
+  GET_ITER_STACK: 0x5f,
+  STORE_MAP: 0x62,
+  RETURN_VALUE: 0x63,
+  RAISE_LAST: 0x64,
+  RAISE_OBJ: 0x65,
+  RAISE_FROM: 0x66,
+  YIELD_VALUE: 0x67,
+  YIELD_FROM: 0x68,
+  IMPORT_STAR: 0x69,
+  LOAD_CONST_SMALL_INT_MULTI: 0x70,
+  LOAD_FAST_MULTI: 0xb0,
+  STORE_FAST_MULTI: 0xc0,
+  UNARY_OP_MULTI: 0xd0,
+  BINARY_OP_MULTI: 0xd7,
+} as const;
+
+const SIGNED_OFFSET_OPS: ReadonlySet<number> = new Set([Op.UNWIND_JUMP, Op.JUMP, Op.POP_JUMP_IF_TRUE, Op.POP_JUMP_IF_FALSE]);
+export const CHILD_OPS: ReadonlySet<number> = new Set([
+  Op.MAKE_FUNCTION,
+  Op.MAKE_FUNCTION_DEFARGS,
+  Op.MAKE_CLOSURE,
+  Op.MAKE_CLOSURE_DEFARGS,
+]);
+
+/** Opcode byte -> display name (undefined for unassigned bytes). */
+export const OPCODE_NAMES: readonly (string | undefined)[] = (() => {
+  const names: (string | undefined)[] = new Array(256).fill(undefined);
+  for (const [name, value] of Object.entries(Op)) {
+    if (!name.endsWith('_MULTI')) names[value] = name;
+  }
+  for (let i = 0; i < 64; i++) names[Op.LOAD_CONST_SMALL_INT_MULTI + i] = `LOAD_CONST_SMALL_INT ${i - 16}`;
+  for (let i = 0; i < 16; i++) names[Op.LOAD_FAST_MULTI + i] = `LOAD_FAST ${i}`;
+  for (let i = 0; i < 16; i++) names[Op.STORE_FAST_MULTI + i] = `STORE_FAST ${i}`;
+  UNARY_OP_NAMES.forEach((n, i) => (names[Op.UNARY_OP_MULTI + i] = `UNARY_OP ${i} ${n}`));
+  BINARY_OP_NAMES.forEach((n, i) => (names[Op.BINARY_OP_MULTI + i] = `BINARY_OP ${i} ${n}`));
+  return names;
+})();
+
+/** One decoded instruction; offsets are relative to the start of the bytecode array given. */
+export interface DecodedOp {
+  readonly offset: number;
+  readonly size: number;
+  readonly opcode: number;
+  readonly name: string;
+  readonly format: ArgFormat;
+  /** qstr index, uint, signed small int, or relative jump distance */
+  readonly arg?: number;
+  /** the exact argument when it is beyond 2^53 (large small ints with -msmall-int-bits=63) */
+  readonly bigArg?: bigint;
+  /** the byte after the argument (MAKE_CLOSURE*: number of closed-over cells; UNWIND_JUMP: depth) */
+  readonly extra?: number;
+  /** absolute offset of the jump target (offset formats) */
+  readonly target?: number;
+}
+
+/** Why one instruction could not be decoded, with the offset of the problem. */
+export interface OpDecodeFailure {
+  readonly offset: number;
+  readonly expected: string;
+}
+
+/**
+ * Decodes the instruction at `pos` in `code[0..end)`. Returns a failure
+ * (never throws) for unassigned opcodes or arguments running past `end`.
+ */
+export function decodeOp(code: Uint8Array, pos: number, end: number): DecodedOp | OpDecodeFailure {
+  const opcode = code[pos]!;
+  const name = OPCODE_NAMES[opcode];
+  if (name === undefined) return { offset: pos, expected: `a bytecode opcode (0x${opcode.toString(16).padStart(2, '0')} is not one)` };
+  const format = opcodeFormat(opcode);
+  let p = pos + 1;
+  let arg: number | undefined;
+  let bigArg: bigint | undefined;
+  let target: number | undefined;
+  if (format === ArgFormat.Qstr || format === ArgFormat.VarUint) {
+    if (p >= end) return { offset: p, expected: `the argument of ${name}` };
+    let b = code[p]!;
+    // a signed small int sign-extends from bit 6 of its first group
+    let big = BigInt(b & 0x7f);
+    if (opcode === Op.LOAD_CONST_SMALL_INT && (b & 0x40) !== 0) big -= 0x80n;
+    let groups = 1;
+    while ((b & 0x80) !== 0) {
+      p++;
+      if (p >= end) return { offset: p, expected: `the rest of the argument of ${name}` };
+      if (++groups > 10) return { offset: p, expected: `a shorter argument of ${name}` };
+      b = code[p]!;
+      big = big * 128n + BigInt(b & 0x7f);
+    }
+    p++;
+    arg = Number(big);
+    if (!Number.isSafeInteger(arg)) bigArg = big;
+  } else if (format === ArgFormat.Offset) {
+    if (p >= end) return { offset: p, expected: `the jump offset of ${name}` };
+    const signed = SIGNED_OFFSET_OPS.has(opcode);
+    const b0 = code[p]!;
+    if ((b0 & 0x80) === 0) {
+      arg = signed ? b0 - 0x40 : b0;
+      p += 1;
+    } else {
+      if (p + 1 >= end) return { offset: p + 1, expected: `the second byte of the jump offset of ${name}` };
+      const v = (b0 & 0x7f) | (code[p + 1]! << 7);
+      arg = signed ? v - 0x4000 : v;
+      p += 2;
+    }
+  }
+  // the VM jumps relative to the end of the offset bytes (before any extra byte)
+  if (format === ArgFormat.Offset) target = p + arg!;
+  let extra: number | undefined;
+  if (opcodeHasExtraByte(opcode)) {
+    if (p >= end) return { offset: p, expected: `the extra byte of ${name}` };
+    extra = code[p]!;
+    p++;
+  }
+  return { offset: pos, size: p - pos, opcode, name, format, arg, bigArg, extra, target };
+}
+
+export function isDecodeFailure(r: DecodedOp | OpDecodeFailure): r is OpDecodeFailure {
+  return (r as OpDecodeFailure).expected !== undefined;
+}
