@@ -6,7 +6,8 @@ import type { ConstObj } from './objects.ts';
 import type { Tok } from './tokens.ts';
 
 /** A grammar rule name as upstream spells it, without the `RULE_` prefix. */
-export type RuleName = string;
+import type { RuleName } from '../grammar/rules.ts';
+export type { RuleName };
 
 export type ParseNode = null | PnSmallInt | PnId | PnString | PnToken | PnConst | PnStruct;
 
