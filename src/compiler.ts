@@ -48,6 +48,24 @@ export interface QstrInterner {
 
 const INVALID_LABEL = 0xffff;
 
+// viper native types (runtime0.h MP_NATIVE_TYPE_*), by annotation name
+const NATIVE_TYPE_OBJ = 0;
+const NATIVE_TYPES: ReadonlyMap<string, number> = new Map([
+  ['object', 0],
+  ['bool', 1],
+  ['int', 2],
+  ['uint', 3],
+  ['ptr', 4],
+  ['ptr8', 5],
+  ['ptr16', 6],
+  ['ptr32', 7],
+]);
+const ID_FLAG_VIPER_TYPE_POS = 4;
+const SCOPE_FLAG_VIPERRET_POS = 6;
+// flags only the native emitters read
+const SCOPE_FLAG_REFGLOBALS = 0x10;
+const SCOPE_FLAG_HASCONSTS = 0x20;
+
 enum AssignKind {
   Store,
   AugLoad,
@@ -474,6 +492,8 @@ class Compiler {
   private closeOverVariablesEtc(thisScope: Scope, nPosDefaults: number, nKwDefaults: number): void {
     if (nKwDefaults > 0) thisScope.scopeFlags |= ScopeFlag.DEFKWARGS;
     thisScope.numDefPosArgs = nPosDefaults;
+    // making a function references the current globals
+    this.scopeCur.scopeFlags |= SCOPE_FLAG_REFGLOBALS | SCOPE_FLAG_HASCONSTS;
 
     // load closed-over variables in the order of the outer scope
     let nfree = 0;
@@ -2005,12 +2025,15 @@ class Compiler {
 
     let paramName: string | null = null;
     let paramFlag = ID_FLAG_IS_PARAM;
+    // the node whose second child is the parameter's annotation, if any
+    let annotated: PnStruct | null = null;
     if (isId(pn)) {
       paramName = pn.name;
       if (this.haveStar) s.numKwonlyArgs += 1;
       else s.numPosArgs += 1;
     } else if (pn !== null && pn.kind === 'rule') {
       if (pn.rule === pnName) {
+        annotated = pn;
         paramName = leafName(pn.args[0] ?? null);
         if (this.haveStar) s.numKwonlyArgs += 1;
         else s.numPosArgs += 1;
@@ -2030,9 +2053,11 @@ class Compiler {
         } else {
           // tfpdef: named star with annotation
           s.scopeFlags |= ScopeFlag.VARARGS;
+          if (a0.kind === 'rule') annotated = a0;
           paramName = leafName(arg(a0, 0));
         }
       } else if (pn.rule === pnDblStar) {
+        annotated = pn;
         paramName = leafName(pn.args[0] ?? null);
         paramFlag = ID_FLAG_IS_PARAM | ID_FLAG_IS_DBL_STAR_PARAM;
         s.scopeFlags |= ScopeFlag.VARKEYWORDS;
@@ -2047,7 +2072,24 @@ class Compiler {
       }
       idInfo.kind = IdKind.Local;
       idInfo.flags = paramFlag;
+      if (s.emitOptions === EmitOpt.Viper && pnName === 'typedargslist_name' && annotated !== null) {
+        idInfo.flags |= this.viperTypeAnnotation(annotated.args[1] ?? null) << ID_FLAG_VIPER_TYPE_POS;
+      }
     }
+  }
+
+  /** The native type a viper annotation names (object when there is none). */
+  private viperTypeAnnotation(pn: ParseNode): number {
+    if (pn === null) return NATIVE_TYPE_OBJ;
+    if (isId(pn)) {
+      const t = NATIVE_TYPES.get(pn.name);
+      if (t !== undefined) return t;
+      // set unconditionally, like upstream: replaces any earlier error, no line yet
+      this.error = { kind: 'ViperTypeError', message: `unknown type '${pn.name}'` };
+      return 0;
+    }
+    this.syntaxError(pn, 'annotation must be an identifier');
+    return NATIVE_TYPE_OBJ;
   }
 
   private compileScopeCompIter(compFor: PnStruct, pnInnerExpr: ParseNode, forDepth: number): void {
@@ -2144,6 +2186,10 @@ class Compiler {
         this.applyToSingleOrList(pns.args[1] ?? null, 'typedargslist', (p) =>
           this.compileScopeFuncLambdaParam(p, 'typedargslist_name', 'typedargslist_star', 'typedargslist_dbl_star'),
         );
+        if (scope.emitOptions === EmitOpt.Viper) {
+          // the return annotation gives the viper return type
+          scope.scopeFlags |= this.viperTypeAnnotation(pns.args[2] ?? null) << SCOPE_FLAG_VIPERRET_POS;
+        }
       }
       this.compileNode(pns.args[3] ?? null);
       e.loadConstTok(Tok.KwNone);

@@ -62,6 +62,9 @@ export class IdInfo {
   }
 }
 
+/** Names that are casts, not globals, in viper code (native types int and above). */
+const VIPER_CASTS: ReadonlySet<string> = new Set(['int', 'uint', 'ptr', 'ptr8', 'ptr16', 'ptr32']);
+
 const SIMPLE_NAMES: Partial<Record<ScopeKind, string>> = {
   [ScopeKind.Module]: '<module>',
   [ScopeKind.Lambda]: '<lambda>',
@@ -194,6 +197,10 @@ export class Scope {
       // a class's __class__ is not a local; if used it becomes a cell
       if (this.kind === ScopeKind.Class && id.name === '__class__') continue;
       if (scopeIsFuncLike(this.kind) && id.kind === IdKind.GlobalImplicit) id.kind = IdKind.GlobalExplicit;
+      // native code must know whether it touches globals (viper casts like int(x) do not)
+      if (id.kind === IdKind.GlobalExplicit && !(this.emitOptions === EmitOpt.Viper && VIPER_CASTS.has(id.name))) {
+        this.scopeFlags |= 0x10 /* REFGLOBALS */;
+      }
       // params always take a local slot, even when they are cells
       if (id.kind === IdKind.Local || id.flags & ID_FLAG_IS_PARAM) id.localNum = this.numLocals++;
     }
