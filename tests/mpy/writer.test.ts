@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { readMpy, type MpyConst, type MpyFile, type MpyRawCode } from '../../src/mpy-reader.ts';
 import { FUN_TABLE_CONST, writeMpy, type NativeRawCodeShape } from '../../src/writer.ts';
-import { defaultCompileOptions } from '../../src/options.ts';
+import { defaultCompileOptions, type NativeArch } from '../../src/options.ts';
 import type { ConstObj } from '../../src/objects.ts';
 import type { CompiledModule, RawCode } from '../../src/rawcode.ts';
 import { goldenMpyFiles } from './golden-files.ts';
@@ -45,7 +45,7 @@ function toModule(f: MpyFile): CompiledModule {
   return { qstrs: f.qstrs.map((q) => q.value), consts: f.consts.map(toConst), root: toRawCode(f.root) };
 }
 
-const ARCH_OF_VARIANT: Record<string, string> = { 'armv6-native': 'armv6', 'armv6-viper': 'armv6', 'armv7m-native': 'armv7m', 'x64-native': 'x64' };
+const ARCH_OF_VARIANT: Record<string, NativeArch> = { 'armv6-native': 'armv6', 'armv6-viper': 'armv6', 'armv7m-native': 'armv7m', 'x64-native': 'x64' };
 
 describe('writeMpy', () => {
   const files = goldenMpyFiles();
