@@ -55,6 +55,7 @@ export function compileFile(job: CompileJob, io: JobIO): CompileOutcome {
   try {
     mpy = compile(source, {
       sourceName,
+      inputPath: fromStdin ? '<stdin>' : job.input,
       optimize: job.optimize,
       smallIntBits: job.smallIntBits,
       emit: job.emit,
