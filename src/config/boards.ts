@@ -115,7 +115,9 @@ export const PROFILES: Readonly<Record<'mpy-cross' | Board, Profile>> = {
       TARGET_HAS_FLT16: 1,
       TARGET_ARM_ISA_THUMB: 0,
       TARGET_PLAT_EXEC_HOOKS: 0,
-      MP_SSIZE_MAX: 9223372036854775807,
+      // SSIZE_MAX is not visible where mpconfig.h compares it (checked with the
+      // host gcc), so the #if sees 0: no pre-1970/post-2100 time support
+      MP_SSIZE_MAX: 0,
     },
     preset: fromMpyCross({
       MICROPY_ALLOC_PATH_MAX: '4096', // PATH_MAX of Linux

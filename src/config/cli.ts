@@ -7,6 +7,7 @@ import { writeFileAtomic } from '../fs-atomic.ts';
 import { BOARD_NAMES, BOARDS } from './boards.ts';
 import { OPTIONS } from './catalogue.ts';
 import { formatHeader, importHeader } from './header.ts';
+import { schemaText } from './schema.ts';
 import { loadConfig, resolveConfig } from './index.ts';
 import type { Board, ResolvedConfig } from './types.ts';
 
@@ -33,6 +34,12 @@ export function registerConfigCommands(program: Command): void {
       const cfg = loadConfig(file);
       emit(formatHeader(cfg), opts.output);
     });
+
+  config
+    .command('schema')
+    .description('write mpconfig.schema.json (the JSON Schema editors use for mpconfig.json)')
+    .option('-o, --output <path>', 'output file (default: stdout)')
+    .action((opts: { output?: string }) => emit(schemaText(), opts.output));
 
   config
     .command('import')

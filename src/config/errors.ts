@@ -13,7 +13,10 @@ export interface ConfigSource {
 export function configError(src: ConfigSource, path: string, message: string): ConfigError {
   // a member's own line, else its nearest located parent's
   let line: number | undefined;
-  for (let p = path; line === undefined && p !== ''; p = parentPath(p)) line = src.lineOf(p);
+  for (let p = path; ; p = parentPath(p)) {
+    line = src.lineOf(p);
+    if (line !== undefined || p === '') break;
+  }
   const where = line === undefined ? src.display : `${src.display}:${line}`;
   return new ConfigError(`${where}: ${path === '' ? '' : path + ': '}${message}`);
 }
