@@ -175,19 +175,25 @@ export function decodeOp(code: Uint8Array, pos: number, end: number): DecodedOp 
     if (p >= end) return { offset: p, expected: `the argument of ${name}` };
     let b = code[p]!;
     // a signed small int sign-extends from bit 6 of its first group
-    let big = BigInt(b & 0x7f);
-    if (opcode === Op.LOAD_CONST_SMALL_INT && (b & 0x40) !== 0) big -= 0x80n;
+    let v = b & 0x7f;
+    if (opcode === Op.LOAD_CONST_SMALL_INT && (b & 0x40) !== 0) v -= 0x80;
     let groups = 1;
+    let big: bigint | undefined; // exact value once past 2^53 (only -msmall-int-bits=63 gets there)
     while ((b & 0x80) !== 0) {
       p++;
       if (p >= end) return { offset: p, expected: `the rest of the argument of ${name}` };
       if (++groups > 10) return { offset: p, expected: `a shorter argument of ${name}` };
       b = code[p]!;
-      big = big * 128n + BigInt(b & 0x7f);
+      if (groups > 7) {
+        big = (big ?? BigInt(v)) * 128n + BigInt(b & 0x7f);
+        v = Number(big);
+      } else {
+        v = v * 128 + (b & 0x7f);
+      }
     }
     p++;
-    arg = Number(big);
-    if (!Number.isSafeInteger(arg)) bigArg = big;
+    arg = v;
+    if (big !== undefined && !Number.isSafeInteger(v)) bigArg = big;
   } else if (format === ArgFormat.Offset) {
     if (p >= end) return { offset: p, expected: `the jump offset of ${name}` };
     const signed = SIGNED_OFFSET_OPS.has(opcode);
