@@ -105,6 +105,11 @@ class ByteBuf {
     return this.buf[this.len - 1]!;
   }
   toByteString(start = 0, end = this.len): string {
+    if (end - start <= 16) {
+      let short = '';
+      for (let i = start; i < end; i++) short += String.fromCharCode(this.buf[i]!);
+      return short;
+    }
     let out = '';
     const CHUNK = 0x2000;
     for (let i = start; i < end; i += CHUNK) {
@@ -134,6 +139,24 @@ const TOK_ENC_KIND: readonly Tok[] = [
   Tok.OpAt, Tok.DelAtEqual,
   Tok.DelEqual, Tok.OpDblEqual,
 ];
+
+// For each byte: where its operator entry starts in TOK_ENC and its index in
+// TOK_ENC_KIND, or -1 if no operator starts with it.
+const OP_START_POS = new Int16Array(256).fill(-1);
+const OP_START_INDEX = new Int16Array(256).fill(-1);
+{
+  let index = 0;
+  for (let t = 0; t < TOK_ENC.length; t++) {
+    const c = TOK_ENC.charCodeAt(t);
+    if (c === 0x65 || c === 0x63) {
+      t += 1; // 'e'/'c' plus the char it qualifies
+    } else if (OP_START_POS[c] === -1) {
+      OP_START_POS[c] = t;
+      OP_START_INDEX[c] = index;
+    }
+    index += 1;
+  }
+}
 
 const KEYWORDS: ReadonlyArray<readonly [string, Tok]> = [
   ['False', Tok.KwFalse], ['None', Tok.KwNone], ['True', Tok.KwTrue], ['__debug__', Tok.KwDebug],
@@ -772,16 +795,10 @@ export class Lexer {
 
   private lexOperator(): void {
     const c = this.chr0;
-    let t = 0;
-    let encIndex = 0;
-    while (t < TOK_ENC.length && TOK_ENC.charCodeAt(t) !== c) {
-      const e = TOK_ENC.charCodeAt(t);
-      if (e === ch('e') || e === ch('c')) t += 1;
-      t += 1;
-      encIndex += 1;
-    }
+    let t: number = OP_START_POS[c]!;
+    let encIndex: number = OP_START_INDEX[c]!;
     this.nextChar();
-    if (t >= TOK_ENC.length) {
+    if (t < 0) {
       this.tokKind = Tok.Invalid;
     } else if (c === ch('!')) {
       if (this.is(ch('='))) {

@@ -16,7 +16,7 @@ import { Lexer } from './lexer.ts';
 import type { CompileOptions, CompilerFeatures } from './options.ts';
 import { CONST_ELLIPSIS, CONST_FALSE, CONST_NONE, CONST_TRUE, type ConstObj } from './objects.ts';
 import { BinaryOp, UnaryOp } from './ops.ts';
-import type { ParseNode, PnConst, PnStruct } from './parsenode.ts';
+import type { ParseNode, PnStruct, PnToken } from './parsenode.ts';
 import { NumberSyntaxError, parseFloatLiteral, parseIntegerLiteral } from './parsenum.ts';
 import { binaryOpMaybe, constIsTrue, unaryOp, type NumObj } from './constfold.ts';
 import { Tok } from './tokens.ts';
@@ -24,6 +24,13 @@ import type { QstrPool } from '../qstr/pool.ts';
 
 // Strings up to this many bytes are interned; longer ones only if already in the pool.
 const INTERN_STRING_MAX_LEN = 10;
+
+// The reference keeps its rule stack on a 2 MB heap and grows it 16 entries
+// (16 bytes each) at a time; growing past this size is where it runs out of
+// memory on pathologically nested input. Reproduced so such input fails the
+// same way instead of exhausting our memory.
+const RULE_STACK_LIMIT = 129904;
+const RULE_STACK_FAIL_MESSAGE = 'memory allocation failed, allocating 2078720 bytes';
 
 // ---- grammar tables, built once per feature combination ----
 
@@ -161,6 +168,9 @@ const MATH_CONSTANTS: ReadonlyMap<string, number> = new Map([
   ['nan', NaN],
 ]);
 
+// Token leaves carry no position, so one shared instance per token kind will do.
+const TOKEN_LEAVES: readonly PnToken[] = Array.from({ length: Tok.NumberOf }, (_, tok) => ({ kind: 'tok', tok }));
+
 // ---- the parser ----
 
 class Parser {
@@ -205,10 +215,14 @@ class Parser {
       testlist: id('testlist'), subscriptlist: id('subscriptlist'), pass_stmt: id('pass_stmt'),
       file_input: id('file_input'),
     };
+    // The reference interns the source name when it creates the lexer, so
+    // a long string literal equal to it counts as "already interned".
+    pool.intern(options.sourceName);
     this.lex = new Lexer(source, { features: this.f, optimize: options.optimize });
   }
 
   private pushRule(line: number, rule: number, arg: number): void {
+    if (this.rsId.length >= RULE_STACK_LIMIT) throw new CompileError('MemoryError', RULE_STACK_FAIL_MESSAGE);
     this.rsId.push(rule);
     this.rsArg.push(arg);
     this.rsLine.push(line);
@@ -286,7 +300,7 @@ class Parser {
         pn = { kind: 'const', obj: { kind: 'bytes', value: lex.tokText }, line: lex.tokLine };
         break;
       default:
-        pn = { kind: 'tok', tok: lex.tokKind };
+        pn = TOKEN_LEAVES[lex.tokKind]!;
     }
     this.res.push(pn);
   }
@@ -319,8 +333,8 @@ class Parser {
     } else if (ruleId === R.not_test_2) {
       const pn = this.peek(0);
       let out: ParseNode;
-      if (isConstFalse(pn)) out = { kind: 'tok', tok: Tok.KwTrue };
-      else if (isConstTrue(pn)) out = { kind: 'tok', tok: Tok.KwFalse };
+      if (isConstFalse(pn)) out = TOKEN_LEAVES[Tok.KwTrue]!;
+      else if (isConstTrue(pn)) out = TOKEN_LEAVES[Tok.KwFalse]!;
       else return false;
       this.pop();
       this.res.push(out);
