@@ -9,6 +9,7 @@ import { OPTIONS } from './catalogue.ts';
 import { formatHeader, importHeader } from './header.ts';
 import { schemaText } from './schema.ts';
 import { loadConfig, resolveConfig } from './index.ts';
+import { compilerDifferences } from './resolve.ts';
 import type { Board, ResolvedConfig } from './types.ts';
 
 export function registerConfigCommands(program: Command): void {
@@ -97,6 +98,7 @@ function jsonView(cfg: ResolvedConfig, changedOnly: boolean): unknown {
     board: cfg.board ?? null,
     romLevel: cfg.romLevel,
     compile: cfg.compile,
+    compilerDifferences: compilerDifferences(cfg),
     qstr: cfg.qstr,
     runtimeSmallIntBits: cfg.runtimeSmallIntBits,
     link: cfg.link ?? null,
@@ -116,6 +118,9 @@ function textView(cfg: ResolvedConfig, changedOnly: boolean): string {
   const c = cfg.compile;
   out.push(`# compile: -O${c.optimize} -msmall-int-bits=${c.smallIntBits} emit=${c.emit}${c.arch ? ` -march=${c.arch}` : ''} (runtime small ints: ${cfg.runtimeSmallIntBits} bits)`);
   out.push(`# qstr: ${cfg.qstr.bytesInHash} hash byte(s), ${cfg.qstr.bytesInLen} length byte(s)`);
+  for (const d of compilerDifferences(cfg)) {
+    out.push(`# note: ${d.name} is ${fmt(d.value as string)} (reference mpy-cross: ${fmt(d.reference as string)}); frozen code is compiled as the reference does`);
+  }
   if (cfg.link) {
     out.push(`# link: runtime ${cfg.link.runtime}`);
     out.push(`#       layout ${cfg.link.layout}; output ${cfg.link.output}${cfg.link.elf ? ' +elf' : ''}${cfg.link.map ? ' +map' : ''}`);

@@ -201,3 +201,40 @@ export function packageRoot(): string {
     dir = up;
   }
 }
+
+// Unmodelled switches that change what upstream's compiler emits (line info,
+// folded module constants, interned strings, error texts, ...).
+const OUTPUT_AFFECTING_UNMODELLED = [
+  'MICROPY_ENABLE_SOURCE_LINE',
+  'MICROPY_PY_BUILTINS_SET',
+  'MICROPY_PY_BUILTINS_SLICE',
+  'MICROPY_CPYTHON_COMPAT',
+  'MICROPY_ERROR_REPORTING',
+  'MICROPY_PY_MATH',
+  'MICROPY_PY_UCTYPES',
+  'MICROPY_PY_ERRNO',
+  'MICROPY_PY_COLLECTIONS_ORDEREDDICT',
+  'MICROPY_ALLOC_PARSE_INTERN_STRING_LEN',
+  'MICROPY_PY_SYS_SETTRACE',
+  'MICROPY_LONGINT_IMPL',
+] as const;
+
+let referenceOptions: Readonly<Record<string, unknown>> | undefined;
+
+/**
+ * Options where this runtime's own compiler would behave unlike the reference
+ * mpy-cross in ways CompilerFeatures does not model. Frozen code is compiled
+ * as the reference compiles it (the link contract), so these are notes, not errors.
+ */
+export function compilerDifferences(config: ResolvedConfig): { name: string; value: unknown; reference: unknown }[] {
+  if (referenceOptions === undefined) {
+    const src: ConfigSource = { display: '(reference)', lineOf: () => undefined };
+    referenceOptions = resolveInput({ features: new Map(), compiler: {}, qstr: {} }, '/(reference)', src).options;
+  }
+  const ref = referenceOptions;
+  return OUTPUT_AFFECTING_UNMODELLED.filter((n) => config.options[n] !== ref[n]).map((n) => ({
+    name: n,
+    value: config.options[n],
+    reference: ref[n],
+  }));
+}

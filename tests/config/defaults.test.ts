@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig, resolveConfig } from '../../src/config/index.ts';
 import { CATALOGUE, ENUM_CONSTANTS, ROM_LEVELS } from '../../src/config/catalogue.ts';
 import { MPY_CROSS_FEATURES } from '../../src/options.ts';
+import { compilerDifferences } from '../../src/config/resolve.ts';
 
 const root = join(import.meta.dirname, '../..');
 const dir = join(root, 'fixtures/configs');
@@ -88,6 +89,14 @@ describe('the reference compiler profile', () => {
     expect(cfg.compile.smallIntBits).toBe(31);
     expect(cfg.compile.arch).toBeUndefined();
     expect(cfg.qstr).toEqual({ bytesInHash: 1, bytesInLen: 1 });
+  });
+
+  it('lists the unmodelled compiler switches where a runtime differs from the reference', () => {
+    expect(compilerDifferences(resolveConfig({ features: { MICROPY_COMP_CONST_FOLDING: 0 } }, 'x.json'))).toEqual([]);
+    const names = compilerDifferences(resolveConfig({ board: 'RPI1', romLevel: 'EXTRA_FEATURES' }, 'x.json')).map((d) => d.name);
+    expect(names).toContain('MICROPY_PY_ERRNO');
+    expect(names).toContain('MICROPY_ERROR_REPORTING');
+    expect(names).not.toContain('MICROPY_ENABLE_SOURCE_LINE');
   });
 
   it('a Raspberry Pi at FULL_FEATURES compiles frozen code as the reference does', () => {
