@@ -34,6 +34,8 @@ export class InputSection {
   /** size after linker edits (.ARM.exidx entries merged or added) */
   size: number;
   relocations: readonly ElfRelocation[] = [];
+  /** linker-made sections (stubs) produce their bytes once addresses are final */
+  synthesize: (() => Uint8Array) | undefined;
 
   constructor(
     readonly file: ObjectFile,

@@ -9,6 +9,7 @@ import { SymbolTable } from './symbol-table.ts';
 import { allocateCommons, assignAddresses, assignSections, type OutputSection, type Placement } from './output-sections.ts';
 import { fixExidxCoverage } from './arch/arm-exidx.ts';
 import { armTarget, type ArmTarget } from './arch/arm.ts';
+import { planStubs, type StubPlan } from './arch/arm-stubs.ts';
 import { buildOutputSection } from './relocations.ts';
 import type { Layout } from './layout.ts';
 
@@ -40,6 +41,7 @@ export interface LinkedImage {
   /** first address of the raw image and its bytes (objcopy -O binary equivalent) */
   readonly imageAddress: number;
   readonly image: Uint8Array;
+  readonly stubs: StubPlan | undefined;
 }
 
 export function link(req: LinkRequest): LinkedImage {
@@ -53,8 +55,11 @@ export function link(req: LinkRequest): LinkedImage {
   const layout = req.layout;
   const placement = assignSections(layout, files, commons);
   assignAddresses(layout, placement, symbols);
-  // .ARM.exidx edits and link-order sorting both need a first set of addresses.
+  const target = armTarget(mergeArmAttributes(files.map((f) => f.attributes)));
+  // .ARM.exidx edits, stubs and link-order sorting all need a first set of addresses,
+  // in this order (GNU ld's after_allocation).
   fixExidxCoverage(files);
+  const stubs = planStubs(files, placement, target);
   sortLinkOrder(placement);
   assignAddresses(layout, placement, symbols);
 
@@ -62,14 +67,13 @@ export function link(req: LinkRequest): LinkedImage {
   if (!entrySym || entrySym.isUndefined) throw new LinkError(`entry symbol \`${layout.entry}' is not defined`);
   const entry = (entrySym.address | (entrySym.branchType === BranchType.TO_THUMB ? 1 : 0)) >>> 0;
 
-  const target = armTarget(mergeArmAttributes(files.map((f) => f.attributes)));
   const contents = new Map<string, Uint8Array>();
   for (const o of placement.outputs) {
     if (!o.present) continue;
-    contents.set(o.name, buildOutputSection(o, o.spec.fill ?? layout.fill, target));
+    contents.set(o.name, buildOutputSection(o, o.spec.fill ?? layout.fill, target, stubs));
   }
   const { address, image } = rawImage(placement.outputs, contents);
-  return { layout, files, placement, symbols, contents, entry, target, imageAddress: address, image };
+  return { layout, files, placement, symbols, contents, entry, target, imageAddress: address, image, stubs };
 }
 
 /**

@@ -5,7 +5,8 @@ import { LinkError, hex } from './errors.ts';
 import { SectionType } from './elf/format.ts';
 import { BranchType, type InputSection, type LinkSymbol } from './input-files.ts';
 import type { OutputSection } from './output-sections.ts';
-import { applyArmRelocation, isSupported, relocationName, type ArmTarget } from './arch/arm.ts';
+import { applyArmRelocation, isSupported, relocationName, R, type ArmTarget } from './arch/arm.ts';
+import type { Stub, StubPlan } from './arch/arm-stubs.ts';
 import { editedExidx } from './arch/arm-exidx.ts';
 import type { ElfRelocation } from './elf/reader.ts';
 
@@ -13,7 +14,7 @@ function symbolLabel(s: LinkSymbol): string {
   return s.name || '(unnamed)';
 }
 
-export function buildOutputSection(o: OutputSection, fillByte: number, target: ArmTarget): Uint8Array {
+export function buildOutputSection(o: OutputSection, fillByte: number, target: ArmTarget, stubs?: StubPlan): Uint8Array {
   const buf = new Uint8Array(o.size);
   if (o.type === SectionType.NOBITS) return buf;
   if (fillByte !== 0) buf.fill(fillByte);
@@ -24,22 +25,26 @@ export function buildOutputSection(o: OutputSection, fillByte: number, target: A
       buf.fill(0, sec.outputOffset, sec.outputOffset + sec.size);
       continue;
     }
+    if (sec.synthesize) {
+      buf.set(sec.synthesize(), sec.outputOffset);
+      continue;
+    }
     const edited = sec.type === SectionType.ARM_EXIDX ? editedExidx(sec) : undefined;
     buf.set(edited ? edited.data : sec.data, sec.outputOffset);
-    applyRelocations(sec, edited ? edited.relocations : sec.relocations, buf, dv, target);
+    applyRelocations(sec, edited ? edited.relocations : sec.relocations, buf, dv, target, stubs?.redirect.get(sec));
   }
   return buf;
 }
 
-function applyRelocations(sec: InputSection, relocs: readonly ElfRelocation[], buf: Uint8Array, dv: DataView, target: ArmTarget): void {
+function applyRelocations(sec: InputSection, relocs: readonly ElfRelocation[], buf: Uint8Array, dv: DataView, target: ArmTarget, redirect: Map<number, Stub> | undefined): void {
   const base = sec.address;
   const symbols = sec.file.symbols;
   for (const r of relocs) {
     const sym = symbols[r.symbol]!;
     const where = (): string => `${sec.file.name}(${sec.name}+${hex(r.offset)})${r.symbol ? `: reference to \`${symbolLabel(sym)}'` : ''}`;
     if (!isSupported(r.type)) throw new LinkError(`${where()}: unsupported relocation ${relocationName(r.type)}`);
-    const size = r.type >= 0 ? 4 : 4;
-    if (r.offset + (r.type === 8 ? 1 : r.type === 5 || r.type === 102 || r.type === 103 ? 2 : size) > sec.size) {
+    const fieldSize = r.type === R.ABS8 ? 1 : r.type === R.ABS16 || r.type === R.THM_JUMP11 || r.type === R.THM_JUMP8 ? 2 : r.type === R.NONE || r.type === R.V4BX ? 0 : 4;
+    if (r.offset + fieldSize > sec.size) {
       throw new LinkError(`${where()}: relocation field is outside the section`);
     }
     let weakUndefined = false;
@@ -49,6 +54,14 @@ function applyRelocations(sec: InputSection, relocs: readonly ElfRelocation[], b
     }
     if (sym.def.kind === 'section' && sym.def.section.discarded && sym.assigned === undefined) {
       throw new LinkError(`${where()}: symbol \`${symbolLabel(sym)}' is in discarded section ${sym.def.section.name}`);
+    }
+    const stub = redirect?.get(r.offset);
+    if (stub) {
+      applyArmRelocation({
+        type: r.type, buf, dv, at: sec.outputOffset + r.offset, P: (base + r.offset) >>> 0,
+        S: (stub.section.address + stub.offset) >>> 0, branchType: stub.branchType, weakUndefined: false, addend: r.addend, where,
+      }, target);
+      continue;
     }
     applyArmRelocation({
       type: r.type,

@@ -54,6 +54,8 @@ export interface ElfFile {
   readonly symbols: readonly ElfSymbol[];
   /** index of the SHT_SYMTAB section, 0 if none */
   readonly symtabIndex: number;
+  /** index of the section-name string table */
+  readonly shstrndx: number;
 }
 
 function fail(path: string, what: string): never {
@@ -154,7 +156,7 @@ export function readElf(bytes: Uint8Array, path: string): ElfFile {
       });
     }
   }
-  return { path, bytes, type, flags, entry, sections, symbols, symtabIndex: symtab?.index ?? 0 };
+  return { path, bytes, type, flags, entry, sections, symbols, symtabIndex: symtab?.index ?? 0, shstrndx };
 }
 
 /** The relocations of one SHT_REL or SHT_RELA section. */
