@@ -85,7 +85,8 @@ export function parseJsonWithLocations(text: string): LocatedJson {
         if (text[pos] !== ':') fail(`expected ':' after key, found ${describe()}`);
         pos++;
         const child = memberPath(path, key);
-        obj[key] = parseValue(child);
+        // defineProperty: a "__proto__" key stays a plain (and then unknown) key
+        Object.defineProperty(obj, key, { value: parseValue(child), enumerable: true, writable: true, configurable: true });
         lines.set(child, keyLine);
         skipSpace();
         if (text[pos] === ',') {
