@@ -83,11 +83,11 @@ describe('generated qstr header', () => {
 
   it('stays fast on large inputs', () => {
     const lines: string[] = [CFG];
-    for (let i = 0; i < 200_000; i++) lines.push(`Q(name_${(i * 7919) % 200_000})`, 'int x;');
+    for (let i = 0; i < 100_000; i++) lines.push(`Q(name_${(i * 7919) % 100_000})`, 'int x;');
     const t0 = performance.now();
     const out = header(lines.join('\n'));
     const ms = performance.now() - t0;
-    expect(dynamicLines(out)).toHaveLength(200_000);
+    expect(dynamicLines(out)).toHaveLength(100_000);
     expect(ms).toBeLessThan(10_000);
   });
 });
