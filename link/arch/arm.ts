@@ -227,21 +227,21 @@ function armBranch(site: RelocSite, t: ArmTarget): void {
   if (A === undefined) {
     A = sx(insn & 0xffffff, 24) * 4;
     // BLX (immediate) carries bit 1 of the offset in its H bit.
-    if ((insn & 0xfe000000) === 0xfa000000) A |= (insn >> 23) & 2;
+    if (((insn & 0xfe000000) >>> 0) === 0xfa000000) A |= (insn >>> 23) & 2;
   }
-  const isBlx = (insn & 0xfe000000) === 0xfa000000;
+  const isBlx = ((insn & 0xfe000000) >>> 0) === 0xfa000000;
   if (site.branchType === BranchType.TO_THUMB) {
     if (site.type === R.CALL && t.useBlx) {
-      insn = 0xfa000000 | (insn & 0xffffff);
+      insn = (0xfa000000 | (insn & 0xffffff)) >>> 0;
     } else {
       needsVeneer(site, 'branches from ARM to Thumb code');
     }
   } else if (site.branchType === BranchType.TO_ARM && isBlx && site.type === R.CALL) {
-    insn = 0xeb000000 | (insn & 0xffffff);
+    insn = (0xeb000000 | (insn & 0xffffff)) >>> 0;
   }
   const v = (S + A - P) | 0;
   if (v > 0x1fffffc || v < -0x2000000) overflow(site, v);
-  if ((insn & 0xfe000000) === 0xfa000000) {
+  if (((insn & 0xfe000000) >>> 0) === 0xfa000000) {
     insn = (insn & 0xfe000000) | (((v >> 1) & 1) << 24) | ((v >> 2) & 0xffffff);
   } else {
     if (v & 3) throw new LinkError(`${site.where()}: ${relocationName(site.type)} to a misaligned ARM target ${hex(S)}`);
