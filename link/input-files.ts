@@ -43,7 +43,7 @@ export class InputSection {
     readonly name: string,
     readonly type: number,
     readonly flags: number,
-    readonly align: number,
+    public align: number,
     readonly data: Uint8Array,
     size: number,
   ) {

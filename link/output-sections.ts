@@ -8,6 +8,7 @@ import { LinkError, hex } from './errors.ts';
 import { SectionType, SHF_ALLOC, SHF_EXECINSTR, SHF_WRITE } from './elf/format.ts';
 import { InputSection, ObjectFile, type LinkSymbol } from './input-files.ts';
 import type { SymbolTable } from './symbol-table.ts';
+import { bfdHash } from './arch/arm-stubs.ts';
 import type { AssignSpec, Expr, InputSpec, Layout, MoveSpec, OutputSectionSpec } from './layout.ts';
 
 /** One piece of an output section, in order. */
@@ -347,14 +348,36 @@ function checkPlacement(layout: Layout, placement: Placement): void {
   }
 }
 
-/** Common symbols become zero-filled NOBITS sections, one per symbol, in the defining file. */
+/**
+ * Common symbols become one zero-filled COMMON section per defining file.
+ * GNU ld allocates them while walking its global symbol hash table, so their
+ * order is the BFD hash order of their names (table of 4051 buckets, grown to
+ * the next listed prime when more than 3/4 full).
+ */
 export function allocateCommons(symbols: SymbolTable): InputSection[] {
-  const out: InputSection[] = [];
-  for (const s of symbols.all()) {
-    if (s.def.kind !== 'common' || !s.file) continue;
-    const sec = new InputSection(s.file, -1, 'COMMON', SectionType.NOBITS, SHF_ALLOC | SHF_WRITE, s.def.align, new Uint8Array(0), s.def.size);
-    out.push(sec);
-    s.def = { kind: 'section', section: sec, offset: 0 };
+  const all = [...symbols.all()];
+  const commons = all.filter((s) => s.def.kind === 'common' && s.file);
+  if (commons.length === 0) return [];
+  let size = 4051;
+  for (const p of [4093, 8191, 16381, 32749, 65521, 131071, 262139, 524287, 1048573]) {
+    if (all.length > (size * 3) / 4) size = p;
   }
-  return out;
+  const bucket = (name: string): number => Number(bfdHash(name) % BigInt(size));
+  const firstSeen = new Map(all.map((s, i) => [s, i]));
+  // Within a bucket the newest entry comes first.
+  commons.sort((a, b) => bucket(a.name) - bucket(b.name) || firstSeen.get(b)! - firstSeen.get(a)!);
+  const perFile = new Map<ObjectFile, InputSection>();
+  for (const s of commons) {
+    const def = s.def as { size: number; align: number };
+    let sec = perFile.get(s.file!);
+    if (!sec) {
+      sec = new InputSection(s.file!, -1, 'COMMON', SectionType.NOBITS, SHF_ALLOC | SHF_WRITE, 1, new Uint8Array(0), 0);
+      perFile.set(s.file!, sec);
+    }
+    const off = alignUp(sec.size, def.align);
+    sec.size = off + def.size;
+    sec.align = Math.max(sec.align, def.align);
+    s.def = { kind: 'section', section: sec, offset: off };
+  }
+  return [...perFile.values()];
 }
