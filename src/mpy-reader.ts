@@ -365,7 +365,7 @@ function readRawCode(c: Cursor, ctx: TreeContext, depth: number): MpyRawCode {
   const kind = KIND_NAMES[kindNum]!;
   if (kindNum !== CodeKind.Bytecode && !ctx.isNativeFile) c.fail(`bytecode in a file with no native architecture, found ${kind} code`, offset);
   const funDataOffset = c.pos;
-  const funData = c.bytes(funLen, `the ${kind} code of a function`);
+  const funData = c.bytes(funLen, kind === 'bytecode' ? 'the bytecode of a function' : `the ${kind} machine code of a function`);
 
   let prelude: Prelude | undefined;
   let preludeOffset: number | undefined;

@@ -67,3 +67,53 @@ describe('writeMpy', () => {
     expect(checked).toBeGreaterThan(1000);
   });
 });
+
+describe('writeMpy on a hand-built module', () => {
+  // def-less module: LOAD_CONST_OBJ 0; RETURN_VALUE, with a minimal prelude
+  // (n_state 1, name qstr 1, no line info)
+  const funData = Uint8Array.of(0x00, 0x02, 0x01, 0x23, 0x00, 0x63);
+  const consts: ConstObj[] = [
+    { kind: 'tuple', items: [{ kind: 'int', value: -(2n ** 100n) }, { kind: 'bytes', value: '' }, { kind: 'tuple', items: [] }] },
+    { kind: 'str', value: 'h\xc3\xa9\x00x' },
+    { kind: 'float', value: 0.1 },
+    { kind: 'complex', real: 1, imag: -2 },
+    { kind: 'none' },
+    { kind: 'ellipsis' },
+  ];
+  const module: CompiledModule = {
+    qstrs: ['m.py', '<module>', 'not_static_name'],
+    consts,
+    root: { kind: 'bytecode', funData, children: [] },
+  };
+
+  it('writes the header, static and inline qstrs and constant texts byte for byte', () => {
+    const out = writeMpy(module, { ...defaultCompileOptions('m.py'), smallIntBits: 63 });
+    const expected = [
+      0x4d, 0x06, 0x00, 63, // header
+      3, 6, // counts
+      4 << 1, ...Buffer.from('m.py'), 0, // inline qstr
+      (7 << 1) | 1, // '<module>' is static qstr 7
+      15 << 1, ...Buffer.from('not_static_name'), 0,
+      10, 3, 7, 32, ...Buffer.from('-1267650600228229401496703205376'), 6, 0, 0, 10, 0,
+      5, 5, 0x68, 0xc3, 0xa9, 0x00, 0x78, 0,
+      8, 3, ...Buffer.from('0.1'),
+      9, 6, ...Buffer.from('(1-2j)'),
+      1, 4,
+      funData.length << 3, ...funData,
+    ];
+    expect(Array.from(out)).toEqual(expected);
+  });
+
+  it('reads back what it wrote', () => {
+    const f = readMpy(writeMpy(module, defaultCompileOptions('m.py')));
+    expect(f.qstrs.map((q) => q.value)).toEqual(module.qstrs);
+    expect(f.consts.map((c) => c.kind)).toEqual(['tuple', 'str', 'float', 'complex', 'none', 'ellipsis']);
+    expect(f.consts[3]).toMatchObject({ real: 1, imag: -2 });
+    expect(f.root.ops!.map((o) => o.name)).toEqual(['LOAD_CONST_OBJ', 'RETURN_VALUE']);
+  });
+
+  it('refuses native code without a target architecture', () => {
+    const native = { kind: 'native', funData: Uint8Array.of(0, 0, 2, 1), children: [], preludeOffset: 1 } as unknown as RawCode;
+    expect(() => writeMpy({ ...module, root: native }, defaultCompileOptions('m.py'))).toThrow(/architecture/);
+  });
+});
