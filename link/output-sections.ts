@@ -205,6 +205,8 @@ export function assignSections(layout: Layout, files: readonly ObjectFile[], com
     for (const sec of f.placeable) {
       const st = find(sec.name);
       if (!st) {
+        // Empty sections nobody asked for (as every assembler file has) change nothing.
+        if (sec.size === 0) { sec.discarded = true; continue; }
         throw new LinkError(`${f.name}: section ${sec.name} (${hex(sec.size)} bytes) is not placed by the layout; add a pattern for it (or discard it)`);
       }
       st.matched.push(sec);
