@@ -1,37 +1,30 @@
-// Boot test: the probe runtime, linked with a ROMFS of known files, boots in
-// QEMU on both boards and reports every file with the size and CRC-32 the host
-// computed; every .mpy passes the probe's C structural checker, and broken
-// .mpy files are caught by it.
+// Boot test: `mpi link` freezes a tree of known files (golden .mpy, .py
+// sources it compiles, data) with the probe runtime; the image boots in QEMU
+// on both boards and the probe reports every file with the size and CRC-32
+// the host computed, and every .mpy passes its C structural checker. The
+// probe's own self-test (broken .mpy files are caught) links with GNU ld.
 import { describe, expect, it } from 'vitest';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { buildRomfs, type RomfsEntry } from '../../link/romfs/writer.ts';
 import { compile } from '../../src/compile.ts';
+import { loadConfig } from '../../src/config/index.ts';
 import { ROOT } from '../helpers/cli.ts';
 import {
-  BOARDS, GNU_LD, OBJCOPY, QEMU, expectedFiles, linkWithGnuLd, missingTools, parseReport, pseudoRandomBytes, runQemu,
-  skipReason, tempDir, type BoardName, type ProbeReport,
+  BOARDS, GNU_LD, OBJCOPY, QEMU, expectedFiles, linkWithGnuLd, missingTools, mpiLink, parseReport, pseudoRandomBytes,
+  runQemu, skipReason, tempDir, writeTree, type BoardName, type ProbeReport,
 } from './probe.ts';
 
 const GOLDEN = resolve(ROOT, '../shared/golden/compile');
-const skip = skipReason('boot test', missingTools([GNU_LD, OBJCOPY, QEMU]));
+const LOAD_ADDRESS = 0x8000;
+const skip = skipReason('boot test', missingTools([QEMU]));
+const skipSelfTest = skipReason('probe checker self-test', missingTools([GNU_LD, OBJCOPY, QEMU]));
 
-function goldenMpys(variant: string, dest: string, keep: (size: number) => boolean = () => true): RomfsEntry[] {
-  const dir = join(GOLDEN, 'expected', variant);
+function goldenFiles(from: string, ext: string, dest: string, keep: (size: number) => boolean = () => true): RomfsEntry[] {
+  const dir = join(GOLDEN, from);
   return readdirSync(dir)
-    .filter((f) => f.endsWith('.mpy') && keep(statSync(join(dir, f)).size))
+    .filter((f) => f.endsWith(ext) && keep(statSync(join(dir, f)).size))
     .map((f) => ({ path: `${dest}/${f}`, data: readFileSync(join(dir, f)) }));
-}
-
-/** Our compiler's output for every golden case, frozen under lib/ours/. */
-function ourMpys(): RomfsEntry[] {
-  const cases = join(GOLDEN, 'cases');
-  return readdirSync(cases)
-    .filter((f) => f.endsWith('.py'))
-    .map((f) => {
-      const name = `lib/ours/${f.replace(/\.py$/, '.mpy')}`;
-      return { path: name, data: compile(readFileSync(join(cases, f)), { sourceName: name.replace(/\.mpy$/, '.py') }) };
-    });
 }
 
 function dataFiles(): RomfsEntry[] {
@@ -74,30 +67,59 @@ function checkReport(board: BoardName, rep: ProbeReport, entries: readonly Romfs
   expect(rep.unknown).toEqual([]);
 }
 
-describe.skipIf(skip !== undefined)('probe runtime boots in QEMU (linked with GNU ld)', () => {
-  const entries: RomfsEntry[] = [
-    ...dataFiles(),
-    ...goldenMpys('base', 'lib/golden'),
-    ...goldenMpys('O3', 'lib/golden_o3'),
-    ...goldenMpys('armv6-viper', 'lib/viper'),
-    // Native functions over 64 KiB come out of the reference with a wrong
-    // prelude offset (it keeps the offset in 16 bits); files under 64 KiB
-    // cannot hold one.
-    ...goldenMpys('armv6-native', 'lib/native', (size) => size < 0x10000),
-    ...ourMpys(),
-  ];
-  const romfs = buildRomfs(entries);
+/** What the freeze folder holds: data, reference .mpy files, .py sources. */
+const SOURCE_TREE: RomfsEntry[] = [
+  ...dataFiles(),
+  ...goldenFiles('expected/base', '.mpy', 'lib/golden'),
+  ...goldenFiles('expected/O3', '.mpy', 'lib/golden_o3'),
+  ...goldenFiles('expected/armv6-viper', '.mpy', 'lib/viper'),
+  // Native functions over 64 KiB come out of the reference with a wrong
+  // prelude offset (it keeps the offset in 16 bits); files under 64 KiB
+  // cannot hold one.
+  ...goldenFiles('expected/armv6-native', '.mpy', 'lib/native', (size) => size < 0x10000),
+  ...goldenFiles('cases', '.py', 'lib/src'),
+];
 
+/** What the ROMFS must hold: .py compiled (source name = path in the tree) with the config's options. */
+function frozenEntries(configFile: string, tree: readonly RomfsEntry[]): RomfsEntry[] {
+  const options = loadConfig(configFile).compile;
+  return tree.map((e) =>
+    e.path.endsWith('.py') ? { path: e.path.replace(/\.py$/, '.mpy'), data: compile(e.data, { ...options, sourceName: e.path }) } : e,
+  );
+}
+
+describe.skipIf(skip !== undefined)('images made by mpi link boot the probe runtime in QEMU', () => {
   for (const board of ['RPI1', 'RPI2'] as const) {
-    it(`${board}: reports every file's size and CRC-32, and every .mpy passes the C checker`, () => {
-      const img = linkWithGnuLd(board, romfs, tempDir());
-      const run = runQemu(board, img);
+    it(`${board}: the probe reports every frozen file's size and CRC-32, and every .mpy passes the C checker`, () => {
+      const dir = tempDir();
+      writeTree(join(dir, 'tree'), SOURCE_TREE);
+      const config = join(dir, 'mpconfig.json');
+      writeFileSync(
+        config,
+        JSON.stringify({
+          board,
+          romLevel: 'EVERYTHING',
+          features: { MICROPY_PERSISTENT_CODE_LOAD_NATIVE: true },
+          link: { runtime: BOARDS[board].runtime, freeze: ['tree'], output: 'firmware.img' },
+        }),
+      );
+      mpiLink(['--config', config]);
+      const entries = frozenEntries(config, SOURCE_TREE);
+      const romfs = buildRomfs(entries);
+      const run = runQemu(board, join(dir, 'firmware.img'));
       expect(run.timedOut, `QEMU timed out; output:\n${run.output.slice(-2000)}`).toBe(false);
       expect(run.status, run.output.slice(-2000)).toBe(0);
-      checkReport(board, parseReport(run.output), entries, romfs);
+      const rep = parseReport(run.output);
+      checkReport(board, rep, entries, romfs);
+      // the image holds exactly the ROMFS the host builds of the same files
+      const image = readFileSync(join(dir, 'firmware.img'));
+      const at = rep.romfsAddress! - LOAD_ADDRESS;
+      expect(Buffer.compare(image.subarray(at, at + romfs.length), Buffer.from(romfs))).toBe(0);
     });
   }
+});
 
+describe.skipIf(skipSelfTest !== undefined)('probe runtime self-test (GNU ld link)', () => {
   it('the C checker rejects broken and incompatible .mpy files', () => {
     const good = readFileSync(join(GOLDEN, 'expected/base/026_func_defaults.mpy'));
     const withByte = (at: number, value: number) => {

@@ -2,10 +2,10 @@
 // QEMU, parse the report it prints on UART0, and compute on the host what it
 // should say.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { ROOT } from '../helpers/cli.ts';
+import { dirname, join } from 'node:path';
+import { ROOT, runBin } from '../helpers/cli.ts';
 
 export type BoardName = 'RPI1' | 'RPI2';
 
@@ -55,9 +55,10 @@ function run(cmd: string, args: string[], cwd?: string): void {
 }
 
 /**
- * The reference way to put a ROMFS image into a firmware image, kept for the
- * boot test until `mpi link` exists: romfs.o from the raw bytes, a kernel.ld
- * written here, GNU ld, objcopy -O binary.
+ * Links the probe with an arbitrary ROMFS image through GNU ld (romfs.o from
+ * the raw bytes, a kernel.ld written here, objcopy -O binary). Only for the
+ * probe's self-test with deliberately broken .mpy files, which `mpi link`
+ * rightly refuses to freeze; firmware images proper come from `mpi link`.
  */
 export function linkWithGnuLd(board: BoardName, romfs: Uint8Array, dir: string): string {
   const romfsFile = join(dir, 'frozen.romfs');
@@ -96,11 +97,12 @@ export interface QemuRun {
   output: string;
 }
 
-export function runQemu(board: BoardName, image: string, timeoutMs = 30_000): QemuRun {
+/** Boots a raw image (-bios, loaded at 0x8000) or an ELF (-kernel). */
+export function runQemu(board: BoardName, image: string, timeoutMs = 30_000, how: '-bios' | '-kernel' = '-bios'): QemuRun {
   if (!existsSync(image)) throw new Error(`no image at ${image}`);
   const r = spawnSync(
     QEMU,
-    ['-M', BOARDS[board].machine, '-bios', image, '-nographic', '-semihosting', '-no-reboot'],
+    ['-M', BOARDS[board].machine, how, image, '-nographic', '-semihosting', '-no-reboot'],
     { encoding: 'latin1', timeout: timeoutMs, killSignal: 'SIGKILL', input: '', maxBuffer: 64 * 1024 * 1024 },
   );
   const timedOut = r.error !== undefined && (r.error as NodeJS.ErrnoException).code === 'ETIMEDOUT';
@@ -194,4 +196,19 @@ export function pseudoRandomBytes(n: number, seed: number): Uint8Array {
     out[i] = x & 0xff;
   }
   return out;
+}
+
+/** Writes files (relative '/'-separated paths) under dir. */
+export function writeTree(dir: string, entries: readonly { path: string; data: Uint8Array }[]): void {
+  for (const e of entries) {
+    const full = join(dir, ...e.path.split('/'));
+    mkdirSync(dirname(full), { recursive: true });
+    writeFileSync(full, e.data);
+  }
+}
+
+/** Runs `mpi link ARGS` (the built CLI); throws with its stderr on failure. */
+export function mpiLink(args: string[], cwd?: string): void {
+  const r = runBin('mpi', ['link', '-q', ...args], { cwd, timeoutMs: 120_000 });
+  if (r.status !== 0) throw new Error(`mpi link ${args.join(' ')} exited with ${r.status}: ${r.stderr}`);
 }
