@@ -8,7 +8,7 @@ import { Command } from 'commander';
 import { buildRomfs, buildRomfsFromDir } from '../../link/romfs/writer.ts';
 import { registerRomfsCommands } from '../../link/romfs/cli.ts';
 import { UserError } from '../../src/cli/run.ts';
-import { ROOT, tempDir } from '../helpers/cli.ts';
+import { ROOT, STACK_TRACE, runBin, tempDir } from '../helpers/cli.ts';
 
 const GOLDEN = resolve(ROOT, '../shared/golden/romfs');
 const goldenNames = readdirSync(join(GOLDEN, 'trees')).sort();
@@ -206,5 +206,25 @@ describe('buildRomfsFromDir', () => {
     );
     expect(existsSync(join(tmp, 'o.romfs'))).toBe(false);
     expect(readdirSync(tmp)).toEqual([]);
+  });
+});
+
+describe('mpi romfs (built CLI)', () => {
+  it('writes the reference image, defaults the output to DIR.romfs, and fails with one clean line', () => {
+    const tmp = tempDir();
+    const tree = join(tmp, 'app');
+    mkdirSync(tree);
+    for (const f of readdirSync(join(GOLDEN, 'trees', 'single'))) writeFileSync(join(tree, f), readFileSync(join(GOLDEN, 'trees', 'single', f)));
+    const ok = runBin('mpi', ['romfs', tree]);
+    expect(ok.stderr).toBe('');
+    expect(ok.status).toBe(0);
+    expect(Buffer.compare(readFileSync(join(tmp, 'app.romfs')), readFileSync(join(GOLDEN, 'single.romfs')))).toBe(0);
+
+    const missing = runBin('mpi', ['romfs', join(tmp, 'nope'), '-o', join(tmp, 'x.romfs')]);
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toMatch(/^mpi: .*nope: no such file or folder/);
+    expect(missing.stderr.trim().split('\n')).toHaveLength(1);
+    expect(missing.stderr).not.toMatch(STACK_TRACE);
+    expect(existsSync(join(tmp, 'x.romfs'))).toBe(false);
   });
 });
