@@ -5,6 +5,7 @@
 // `undefined`, and the expression stays in the tree.
 import type { ConstObj } from './objects.ts';
 import { BinaryOp, UnaryOp } from './ops.ts';
+import { rationalToDouble } from './parsenum.ts';
 
 export type NumObj = Extract<ConstObj, { kind: 'int' } | { kind: 'float' }>;
 
@@ -13,6 +14,7 @@ const MAX_RESULT_BITS = 8 * 1024 * 1024;
 // Host small ints (63-bit) convert to float with one rounding; larger ints
 // are stored in 32-bit digits and converted digit by digit (rounding at each step).
 const TWO_64 = 1n << 64n;
+const INT64_MAX = (1n << 63n) - 1n;
 
 function bitLen(n: bigint): number {
   if (n < 0n) n = -n;
@@ -42,6 +44,36 @@ function floorDiv(a: bigint, b: bigint): bigint {
 function floorMod(a: bigint, b: bigint): bigint {
   const r = a % b;
   return r !== 0n && (r < 0n) !== (b < 0n) ? r + b : r;
+}
+
+/** A finite nonzero double as m * 2^e with integer m. */
+function decompose(x: number): { m: bigint; e: number } {
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, Math.abs(x));
+  const hi = view.getUint32(0);
+  const lo = view.getUint32(4);
+  const biased = hi >>> 20;
+  let m = (BigInt(hi & 0xfffff) << 32n) | BigInt(lo);
+  if (biased === 0) return { m, e: -1074 };
+  m |= 1n << 52n;
+  return { m, e: biased - 1075 };
+}
+
+// Exponents up to this size are computed exactly; beyond, the result is far
+// outside the double range or the base is ~1 and the platform pow is used.
+const EXACT_POW_MAX_EXP = 2048;
+
+/** The C library's pow(): correctly rounded for integer exponents (computed exactly here). */
+function cPow(x: number, y: number): number {
+  if (Number.isInteger(y) && Math.abs(y) <= EXACT_POW_MAX_EXP && Number.isFinite(x) && x !== 0 && y !== 0) {
+    const { m, e } = decompose(x);
+    const n = Math.abs(y);
+    const mn = m ** BigInt(n);
+    const neg = x < 0 && n % 2 === 1;
+    const v = y > 0 ? rationalToDouble(mn, 1n, e * n) : rationalToDouble(1n, mn, -e * n);
+    return neg ? -v : v;
+  }
+  return Math.pow(x, y);
 }
 
 function floatOp(op: BinaryOp, x: number, y: number): NumObj | undefined {
@@ -87,7 +119,7 @@ function floatOp(op: BinaryOp, x: number, y: number): NumObj | undefined {
     case BinaryOp.Power:
       if (x === 0 && y < 0 && Number.isFinite(y)) return undefined;
       if (x < 0 && y !== Math.floor(y) && !Number.isNaN(y)) return undefined; // complex result
-      r = Math.pow(x, y);
+      r = cPow(x, y);
       break;
     default:
       return undefined;
@@ -108,12 +140,13 @@ function intOp(op: BinaryOp, a: bigint, b: bigint): NumObj | undefined {
       r = a & b;
       break;
     case BinaryOp.Lshift:
-      if (b < 0n) return undefined;
+      // a shift count must fit the host's machine word
+      if (b < 0n || b > INT64_MAX) return undefined;
       if (a !== 0n && bitLen(a) + Number(b > BigInt(MAX_RESULT_BITS) ? MAX_RESULT_BITS : b) > MAX_RESULT_BITS) return undefined;
       r = a << b;
       break;
     case BinaryOp.Rshift:
-      if (b < 0n) return undefined;
+      if (b < 0n || b > INT64_MAX) return undefined;
       r = a >> (b > 100000000n ? 100000000n : b);
       break;
     case BinaryOp.Add:

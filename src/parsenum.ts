@@ -305,3 +305,25 @@ export function parseFloatLiteral(text: string, allowImag: boolean): ConstObj {
   if (p !== top) throw new NumberSyntaxError('invalid syntax for number');
   return imag ? { kind: 'complex', real: 0, imag: value } : { kind: 'float', value };
 }
+
+/** num/den * 2^exp2 (num, den > 0) rounded once to the nearest double, ties to even. */
+export function rationalToDouble(num: bigint, den: bigint, exp2: number): number {
+  const shift = 66 - (bitLength(num) - bitLength(den));
+  const n = shift > 0 ? num << BigInt(shift) : num;
+  const d = shift < 0 ? den << BigInt(-shift) : den;
+  const q = n / d;
+  const sticky = n % d !== 0n;
+  const e = exp2 - shift;
+  const lead = bitLength(q) - 1 + e;
+  if (lead > 1023) return Infinity;
+  let bits = 53;
+  if (lead < -1022) bits = 53 - (-1022 - lead);
+  if (bits <= 0) {
+    // at most half the smallest subnormal: rounds to it only if strictly above half
+    const aboveHalf = bits === 0 && (q > 1n << BigInt(bitLength(q) - 1) || sticky);
+    return aboveHalf ? 5e-324 : 0;
+  }
+  const r = roundToBits(q, e, bits, sticky);
+  if (bitLength(r.m) - 1 + r.e > 1023) return Infinity;
+  return scaleByPowerOfTwo(Number(r.m), r.e);
+}
