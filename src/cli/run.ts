@@ -1,6 +1,7 @@
 // Shared CLI plumbing: usage errors and expected failures become one-line
 // messages with exit code 1; nothing escapes as a JS stack trace.
 import type { Command } from 'commander';
+import { chalkStderr as chalk } from 'chalk';
 
 /** An expected failure to report to the user as one line (no stack trace). */
 export class UserError extends Error {
@@ -26,9 +27,10 @@ export function reportError(prog: string, err: unknown): number {
     return e.exitCode ?? 1;
   }
   if (err instanceof UserError) {
-    process.stderr.write(`${prog}: ${err.message}\n`);
+    // red only when stderr is a colour terminal: chalk emits plain text otherwise
+    process.stderr.write(`${chalk.red(prog + ':')} ${err.message}\n`);
     return err.exitCode;
   }
-  process.stderr.write(`${prog}: internal error: ${e?.message ?? String(err)}\n`);
+  process.stderr.write(`${chalk.red(prog + ':')} internal error: ${e?.message ?? String(err)}\n`);
   return 2;
 }
