@@ -292,3 +292,49 @@ describe('parser: golden parse errors (text and line as the reference prints the
     });
   }
 });
+
+interface FeatureEntry {
+  set: string;
+  features: Record<string, unknown>;
+  input: string;
+  rc: number;
+  stderr?: string;
+}
+
+describe('parser: golden feature variants (parse stage)', () => {
+  const FEATURES = join(__dirname, '../../../shared/golden/features');
+  const manifest = JSON.parse(readFileSync(join(FEATURES, 'manifest.json'), 'utf8')) as { entries: FeatureEntry[] };
+  const isParseError = (stderr: string): boolean => /File "[^"]*", line \d+\n/.test(stderr) && !/, in /.test(stderr);
+
+  // The sets' settings as the features README lists them (the manifest's
+  // per-entry `features` field names only the first switch of each set).
+  const SETS: Record<string, Partial<CompilerFeatures>> = {
+    nofold: { MICROPY_COMP_CONST_FOLDING: false },
+    noassignopt: {
+      MICROPY_COMP_DOUBLE_TUPLE_ASSIGN: false,
+      MICROPY_COMP_TRIPLE_TUPLE_ASSIGN: false,
+      MICROPY_COMP_RETURN_IF_EXPR: false,
+    },
+    docstr: { MICROPY_ENABLE_DOC_STRING: true },
+    nofeat: { MICROPY_PY_FSTRINGS: false, MICROPY_PY_TSTRINGS: false, MICROPY_PY_ASYNC_AWAIT: false, MICROPY_PY_ASSIGN_EXPR: false },
+    nofloat: { MICROPY_COMP_CONST_FLOAT: false },
+  };
+
+  for (const entry of manifest.entries) {
+    it(`${entry.set}: ${entry.input}`, () => {
+      const features = SETS[entry.set];
+      if (features === undefined) throw new Error(`unknown feature set ${entry.set}: add it to SETS`);
+      const name = basename(entry.input);
+      const src = new Uint8Array(readFileSync(join(FEATURES, '..', entry.input)));
+      let got = '';
+      try {
+        parse(src, { ...opts({ features }), sourceName: name }, new QstrPool());
+      } catch (e) {
+        if (!(e instanceof CompileError)) throw e;
+        got = e.format(name);
+      }
+      if (entry.rc === 1 && entry.stderr !== undefined && isParseError(entry.stderr)) expect(got).toBe(entry.stderr);
+      else expect(got).toBe('');
+    });
+  }
+});
