@@ -13,14 +13,12 @@ import {
   IdOpLocal,
   ImportKind,
   ModuleTables,
-  newRawCode,
   Pass,
   SetupBlockKind,
   STAR_FLAG_DOUBLE,
   STAR_FLAG_SINGLE,
   SubscrKind,
   YieldKind,
-  type MutableRawCode,
 } from './emitter.ts';
 import { CompileError, type CompileErrorKind } from './errors.ts';
 import type { ConstObj } from './objects.ts';
@@ -178,7 +176,6 @@ class Compiler {
   private scopeCur!: Scope;
   /** scope created for a def/class/lambda/comprehension node in the scope pass */
   private readonly scopeOfNode = new WeakMap<PnStruct, Scope>();
-  private readonly rawCodes = new WeakMap<Scope, MutableRawCode>();
   private readonly tables: ModuleTables;
   private readonly emit: BytecodeEmitter;
   private readonly features: CompileOptions['features'];
@@ -191,16 +188,7 @@ class Compiler {
     this.features = options.features;
     this.constBoolFromObjects = this.features.MICROPY_COMP_CONST_TUPLE || this.features.MICROPY_COMP_CONST;
     this.tables = new ModuleTables(options.sourceName);
-    this.emit = new BytecodeEmitter(this.tables, options.optimize, (s) => this.rawCodeOf(s));
-  }
-
-  private rawCodeOf(s: Scope): MutableRawCode {
-    let rc = this.rawCodes.get(s);
-    if (rc === undefined) {
-      rc = newRawCode();
-      this.rawCodes.set(s, rc);
-    }
-    return rc;
+    this.emit = new BytecodeEmitter(this.tables, options.optimize, (s) => s.rawCode);
   }
 
   // --- errors ---------------------------------------------------------------
@@ -498,14 +486,10 @@ class Compiler {
     // load closed-over variables in the order of the outer scope
     let nfree = 0;
     if (this.scopeCur.kind !== ScopeKind.Module) {
-      for (const id of this.scopeCur.ids) {
-        if (id.kind === IdKind.Cell || id.kind === IdKind.Free) {
-          const id2 = thisScope.find(id.name);
-          if (id2 !== undefined && id2.kind === IdKind.Free) {
-            this.emit.loadLocal(id.localNum, IdOpLocal.Fast);
-            nfree += 1;
-          }
-        }
+      // thisScope's parent is scopeCur
+      for (const id2 of thisScope.freeVarsInParentOrder()) {
+        this.emit.loadLocal(this.scopeCur.find(id2.name)!.localNum, IdOpLocal.Fast);
+        nfree += 1;
       }
     }
 
@@ -2322,7 +2306,7 @@ class Compiler {
     return {
       qstrs: this.tables.qstrs.slice(),
       consts: this.tables.consts.slice(),
-      root: this.rawCodeOf(moduleScope),
+      root: moduleScope.rawCode,
     };
   }
 

@@ -25,10 +25,6 @@ export interface MutableRawCode {
   children: RawCode[];
 }
 
-export function newRawCode(): MutableRawCode {
-  return { kind: 'bytecode', funData: new Uint8Array(0), children: [] };
-}
-
 export const BREAK_FROM_FOR = 0x8000;
 
 export enum IdOpGlobal {

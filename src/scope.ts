@@ -2,6 +2,7 @@
 // identifiers they see. Mirrors upstream's scope rules: which names are
 // locals, cells (closed over by an inner scope), free (owned by an outer
 // scope) or globals, and the numbering of locals in the frame.
+import type { MutableRawCode } from './emitter.ts';
 import type { ParseNode, PnStruct } from './parsenode.ts';
 
 export enum ScopeKind {
@@ -54,6 +55,8 @@ export class IdInfo {
   flags = 0;
   /** frame slot: for locals their number, for cells/free vars the closed-over slot */
   localNum = 0;
+  /** position in the scope's `ids` (kept up to date when params are reordered) */
+  index = 0;
   constructor(
     readonly name: string,
     kind: IdKind,
@@ -87,6 +90,8 @@ export class Scope {
   /** identifiers in order of first appearance (order matters for numbering) */
   readonly ids: IdInfo[] = [];
   private readonly byName = new Map<string, IdInfo>();
+  /** the code object this scope compiles to (filled by its final emit pass) */
+  readonly rawCode: MutableRawCode = { kind: 'bytecode', funData: new Uint8Array(0), children: [] };
 
   constructor(
     readonly kind: ScopeKind,
@@ -110,6 +115,7 @@ export class Scope {
     let id = this.byName.get(name);
     if (id === undefined) {
       id = new IdInfo(name, kind);
+      id.index = this.ids.length;
       this.ids.push(id);
       this.byName.set(name, id);
     }
@@ -169,6 +175,24 @@ export class Scope {
   }
 
   /**
+   * This scope's free variables that are cells or free variables of the
+   * parent, in the parent's identifier order (the order closures are passed
+   * in). Linear in this scope's size, so many closures in one big scope stay cheap.
+   */
+  freeVarsInParentOrder(): IdInfo[] {
+    const parent = this.parent;
+    if (parent === null) return [];
+    const found: [number, IdInfo][] = [];
+    for (const id of this.ids) {
+      if (id.kind !== IdKind.Free) continue;
+      const pid = parent.find(id.name);
+      if (pid !== undefined && (pid.kind === IdKind.Cell || pid.kind === IdKind.Free)) found.push([pid.index, id]);
+    }
+    found.sort((a, b) => a[0] - b[0]);
+    return found.map((f) => f[1]);
+  }
+
+  /**
    * After the scope pass: settle kinds and number the frame slots. Free vars
    * come first (in the parent's order), then params, other locals, then cells.
    */
@@ -184,6 +208,8 @@ export class Scope {
             const tmp = ids[paramIdx]!;
             ids[paramIdx] = id;
             ids[i] = tmp;
+            id.index = paramIdx;
+            tmp.index = i;
           }
           break;
         } else if (paramIdx < 0 && id.flags === ID_FLAG_IS_PARAM) {
@@ -210,12 +236,7 @@ export class Scope {
 
     if (this.parent !== null) {
       let numFree = 0;
-      for (const pid of this.parent.ids) {
-        if (pid.kind === IdKind.Cell || pid.kind === IdKind.Free) {
-          const id2 = this.find(pid.name);
-          if (id2 !== undefined && id2.kind === IdKind.Free) id2.localNum = numFree++;
-        }
-      }
+      for (const id2 of this.freeVarsInParentOrder()) id2.localNum = numFree++;
       if (numFree > 0) {
         for (const id of ids) {
           if (id.kind !== IdKind.Free || id.flags & ID_FLAG_IS_PARAM) id.localNum += numFree;
