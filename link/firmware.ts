@@ -6,9 +6,9 @@ import { extname } from 'node:path';
 import { LinkError, hex } from './errors.ts';
 import { compile } from '../src/compile.ts';
 import { CompileError } from '../src/errors.ts';
-import { NATIVE_ARCHS, type NativeArch } from '../src/options.ts';
 import type { ResolvedConfig } from '../src/config/types.ts';
-import { runtimeAcceptsArch } from '../src/config/boards.ts';
+import { checkFreezeSupport, checkFrozenMpy, frozenInfo, type FrozenMpyInfo } from '../src/config/checks.ts';
+import { MpyFormatError, readMpy } from '../src/mpy-reader.ts';
 import { buildRomfs, collectDir, type RomfsEntry } from './romfs/writer.ts';
 import { readElf } from './elf/reader.ts';
 import { ElfType } from './elf/format.ts';
@@ -27,30 +27,45 @@ export interface FrozenModule {
   readonly from: string;
 }
 
-const MPY_VERSION = 6;
-const MPY_SUB_VERSION = 3;
-
-/** Checks a prebuilt .mpy against what the runtime accepts. */
-export function checkMpy(data: Uint8Array, file: string, config: Pick<ResolvedConfig, 'compile' | 'runtimeSmallIntBits'>): void {
-  if (data.length < 4 || data[0] !== 0x4d) throw new LinkError(`${file}: not a .mpy file (no 'M' header)`);
-  if (data[1] !== MPY_VERSION) throw new LinkError(`${file}: .mpy version ${data[1]}, the runtime loads version ${MPY_VERSION}`);
-  const arch = (data[2]! >> 2) & 0x2f;
-  if (arch !== 0) {
-    if ((data[2]! & 3) !== MPY_SUB_VERSION) throw new LinkError(`${file}: native .mpy sub-version ${data[2]! & 3}, the runtime needs ${MPY_SUB_VERSION}`);
-    const name: NativeArch | undefined = NATIVE_ARCHS[arch - 1];
-    const want = config.compile.arch;
-    if (!name) throw new LinkError(`${file}: .mpy has unknown native arch ${arch}`);
-    if (!want || !runtimeAcceptsArch(want, name)) {
-      throw new LinkError(`${file}: .mpy holds native code for ${name}, but the config's runtime ${want ? `takes ${want}` : 'takes no native code (compiler.arch not set)'}`);
+/**
+ * Checks a prebuilt .mpy against what the configured runtime can load, with
+ * the config's link-time rules (src/config/checks.ts: version, small ints,
+ * native arch and support, float/complex/big-int constants, wrapped native
+ * preludes). Returns the reasons it is refused (empty: fine).
+ */
+export function frozenMpyProblems(data: Uint8Array, file: string, config: ResolvedConfig): string[] {
+  let info: FrozenMpyInfo;
+  try {
+    info = frozenInfo(file, readMpy(data, { file }));
+  } catch (err) {
+    if (!(err instanceof MpyFormatError)) throw err;
+    // Another format version cannot be parsed, but the header says enough to explain why.
+    if (data.length >= 2 && data[0] === 0x4d && data[1] !== MPY_VERSION) {
+      return checkFrozenMpy(config, headerOnlyInfo(file, data)).map((p) => p.reason);
     }
+    return [`not a valid .mpy file: ${err.message.startsWith(file + ': ') ? err.message.slice(file.length + 2) : err.message}`];
   }
-  if (data[3]! > config.runtimeSmallIntBits) {
-    throw new LinkError(`${file}: .mpy uses ${data[3]}-bit small ints, the runtime has ${config.runtimeSmallIntBits}`);
-  }
+  return checkFrozenMpy(config, info).map((p) => p.reason);
+}
+
+const MPY_VERSION = 6;
+
+/** What the first bytes of an .mpy of another version tell (its body is not readable). */
+function headerOnlyInfo(file: string, data: Uint8Array): FrozenMpyInfo {
+  return {
+    file,
+    version: data[1]!,
+    subVersion: (data[2] ?? 0) & 3,
+    smallIntBits: data[3] ?? 0,
+    codeKinds: new Set(),
+    hasFloatConst: false,
+    hasComplexConst: false,
+    intConsts: [],
+  };
 }
 
 /** Compiles / checks / copies the files of the freeze folders into ROMFS entries. */
-export function collectFrozen(folders: readonly string[], config: Pick<ResolvedConfig, 'compile' | 'runtimeSmallIntBits'>): { modules: FrozenModule[]; dirs: string[] } {
+export function collectFrozen(folders: readonly string[], config: ResolvedConfig): { modules: FrozenModule[]; dirs: string[] } {
   const modules: FrozenModule[] = [];
   const byPath = new Map<string, string>();
   const dirs = new Set<string>();
@@ -75,7 +90,8 @@ export function collectFrozen(folders: readonly string[], config: Pick<ResolvedC
         }
         m = { path: e.path.slice(0, -3) + '.mpy', data: out, origin: 'compiled', from: host };
       } else if (extname(e.path) === '.mpy') {
-        checkMpy(e.data, host, config);
+        const problems = frozenMpyProblems(e.data, host, config);
+        if (problems.length > 0) throw new LinkError(`${host}: ${problems.join('; ')}`);
         m = { path: e.path, data: e.data, origin: 'mpy', from: host };
       } else {
         m = { path: e.path, data: e.data, origin: 'data', from: host };
@@ -85,6 +101,10 @@ export function collectFrozen(folders: readonly string[], config: Pick<ResolvedC
       byPath.set(m.path, host);
       modules.push(m);
     }
+  }
+  const configProblems = checkFreezeSupport(config, modules.some((m) => m.origin !== 'data'));
+  if (modules.length > 0 && configProblems.length > 0) {
+    throw new LinkError(`${config.file}: cannot freeze ${folders.join(', ')}: ${configProblems.join('; ')}`);
   }
   return { modules, dirs: [...dirs] };
 }
@@ -104,7 +124,7 @@ export interface FirmwareRequest {
   readonly runtimePath: string;
   readonly layout: Layout;
   readonly freeze: readonly string[];
-  readonly config: Pick<ResolvedConfig, 'compile' | 'runtimeSmallIntBits'>;
+  readonly config: ResolvedConfig;
   readonly elf: boolean;
   readonly map: boolean;
 }

@@ -23,6 +23,11 @@ export interface FrozenMpyInfo {
   hasComplexConst: boolean;
   /** int constants (the .mpy holds only those that did not fit a small int when compiled) */
   intConsts: readonly bigint[];
+  /**
+   * native functions whose prelude lies past 64 KiB of machine code and whose
+   * stored prelude offset therefore wrapped (the reference keeps it in 16 bits)
+   */
+  wrappedNativePreludes?: readonly { preludeOffset: number; storedOffset: number }[];
 }
 
 export interface FrozenProblem {
@@ -77,6 +82,16 @@ export function checkFrozenMpy(config: ResolvedConfig, mpy: FrozenMpyInfo): Froz
   }
   const bigProblem = bigIntProblem(config, mpy.intConsts);
   if (bigProblem !== undefined) problems.push(bigProblem);
+  // The runtime's loader trusts the stored offset, so it would decode machine
+  // code as the prelude: the file is corrupt, whatever the config.
+  const wrapped = mpy.wrappedNativePreludes ?? [];
+  if (wrapped.length > 0) {
+    const w = wrapped[0]!;
+    problems.push(
+      `has ${wrapped.length === 1 ? 'a native function' : `${wrapped.length} native functions`} over 64 KiB ` +
+        `(prelude at byte ${w.preludeOffset}, stored as ${w.storedOffset}: mpy-cross keeps that offset in 16 bits), so the file is corrupt; split the function`,
+    );
+  }
   return problems.map((reason) => ({ file: mpy.file, reason }));
 }
 
@@ -112,13 +127,19 @@ type MpyConstLike = { kind: string; value?: unknown; items?: readonly MpyConstLi
 interface MpyRawCodeLike {
   kind: 'bytecode' | 'native' | 'viper' | 'asm';
   children: readonly MpyRawCodeLike[];
+  /** native: the prelude offset as stored */
+  preludeOffset?: number;
+  /** native: where the prelude really is, when the stored offset wrapped at 64 KiB */
+  actualPreludeOffset?: number;
 }
 
 /** Summarise a parsed .mpy for checkFrozenMpy. */
 export function frozenInfo(file: string, mpy: MpyFileLike): FrozenMpyInfo {
   const kinds = new Set<FrozenMpyInfo['codeKinds'] extends ReadonlySet<infer K> ? K : never>();
+  const wrapped: { preludeOffset: number; storedOffset: number }[] = [];
   const walk = (rc: MpyRawCodeLike): void => {
     kinds.add(rc.kind);
+    if (rc.actualPreludeOffset !== undefined) wrapped.push({ preludeOffset: rc.actualPreludeOffset, storedOffset: rc.preludeOffset ?? rc.actualPreludeOffset % 0x10000 });
     rc.children.forEach(walk);
   };
   walk(mpy.root);
@@ -143,5 +164,6 @@ export function frozenInfo(file: string, mpy: MpyFileLike): FrozenMpyInfo {
     hasFloatConst: hasFloat,
     hasComplexConst: hasComplex,
     intConsts: ints,
+    wrappedNativePreludes: wrapped,
   };
 }

@@ -8,7 +8,7 @@ import { collectFrozen } from '../../link/firmware.ts';
 import { LinkError } from '../../link/errors.ts';
 import { UserError } from '../../src/cli/run.ts';
 import { defineLayout, section, input, keep, mark } from '../../link/layout.ts';
-import { MPY_CROSS_FEATURES } from '../../src/options.ts';
+import { resolveConfig } from '../../src/config/index.ts';
 import { HAVE_BINUTILS, assemble, scratch, warnSkip } from './toolchain.ts';
 
 const START = ' .section .text.boot,"ax"\n .global _start\n_start: b .\n';
@@ -43,15 +43,19 @@ describe('input validation (no tools needed)', () => {
   it('rejects a file that is not ELF', () => {
     expect(linkError(() => readObjectFile(new TextEncoder().encode('hello world, not an object'), 'rt.o'))).toBe('rt.o: not an ELF file');
   });
+  const config = resolveConfig({ board: 'RPI2' }, 'mpconfig.json');
   it('rejects a missing freeze folder', () => {
-    const config = { compile: { optimize: 0, smallIntBits: 31, emit: 'bytecode' as const, features: MPY_CROSS_FEATURES }, runtimeSmallIntBits: 31 };
     expect(linkError(() => collectFrozen(['/nonexistent/frozen'], config))).toBe('/nonexistent/frozen: freeze folder does not exist');
   });
   it('rejects a .mpy for another version', () => {
     const dir = scratch();
-    const config = { compile: { optimize: 0, smallIntBits: 31, emit: 'bytecode' as const, features: MPY_CROSS_FEATURES }, runtimeSmallIntBits: 31 };
     writeFileSync(`${dir}/old.mpy`, new Uint8Array([0x4d, 5, 0, 31]));
-    expect(linkError(() => collectFrozen([dir], config))).toMatch(/old\.mpy: \.mpy version 5, the runtime loads version 6/);
+    expect(linkError(() => collectFrozen([dir], config))).toMatch(/old\.mpy: \.mpy version 5, but the runtime \(MicroPython v1\.28\) loads version 6$/);
+  });
+  it('rejects a damaged .mpy, saying where', () => {
+    const dir = scratch();
+    writeFileSync(`${dir}/cut.mpy`, new Uint8Array([0x4d, 6, 0, 31, 2]));
+    expect(linkError(() => collectFrozen([dir], config))).toMatch(/cut\.mpy: not a valid \.mpy file: offset \d+: expected /);
   });
 });
 
