@@ -96,3 +96,30 @@ describe('scope errors carry the line and the scope name', () => {
     });
   }
 });
+
+describe('error location', () => {
+  // The compiler keeps going after an error; a target without a line of its
+  // own gets the line of the next statement compiled in a statement list.
+  it('takes the line of the first statement compiled after a line-less error', () => {
+    expect(compileError('x = 1\nfor 1 in x:\n    pass\n    y = 2\n')).toBe(
+      `Traceback (most recent call last):\n  File "t.py", line 3, in <module>\nSyntaxError: can't assign to expression\n`,
+    );
+  });
+
+  it('names the comprehension scope an error is found in', () => {
+    expect(compileError('x = [1 for (a.b) in y]\nz = [1 for 2 in y]\n')).toBe(
+      `Traceback (most recent call last):\n  File "t.py", line 2, in <listcomp>\nSyntaxError: can't assign to expression\n`,
+    );
+  });
+
+  it('reports a bad viper annotation as ViperTypeError', () => {
+    const err = compileError('@micropython.viper\ndef f(x: float):\n    pass\n', { arch: 'armv6' });
+    expect(err).toBe(`Traceback (most recent call last):\n  File "t.py", line 2, in f\nViperTypeError: unknown type 'float'\n`);
+  });
+
+  it('rejects native decorators when no architecture is given', () => {
+    expect(compileError('@micropython.native\ndef f():\n    pass\n')).toBe(
+      `Traceback (most recent call last):\n  File "t.py", line 1, in <module>\nSyntaxError: invalid arch\n`,
+    );
+  });
+});
