@@ -155,11 +155,6 @@ function constIsTrue(o: ConstObj): boolean {
 
 // ---------------------------------------------------------------------------
 
-/** Thrown inside the compiler to abandon compilation (bytecode overflow, native emit). */
-class AbortCompile {
-  constructor(readonly error: CompileError) {}
-}
-
 class Compiler {
   private pass: Pass = Pass.Scope;
   private haveStar = false;
@@ -2251,50 +2246,44 @@ class Compiler {
     const moduleScope = this.newScope(ScopeKind.Module, tree as PnStruct, moduleEmitOpt);
     this.scopeCur = moduleScope;
 
-    try {
-      // scope pass over every scope (new scopes get appended while iterating)
-      let maxNumLabels = 0;
-      for (let i = 0; i < this.scopes.length && this.error === null; i++) {
-        const s = this.scopes[i]!;
-        if (s.emitOptions === EmitOpt.Asm) {
-          this.compileScopeInlineAsm(s);
+    // scope pass over every scope (new scopes get appended while iterating)
+    let maxNumLabels = 0;
+    for (let i = 0; i < this.scopes.length && this.error === null; i++) {
+      const s = this.scopes[i]!;
+      if (s.emitOptions === EmitOpt.Asm) {
+        this.compileScopeInlineAsm(s);
+      } else {
+        this.compileScope(s, Pass.Scope);
+        // implicit globals may really be variables of an enclosing function
+        for (const id of s.ids) {
+          if (id.kind === IdKind.GlobalImplicit) s.checkToCloseOver(id);
+        }
+      }
+      if (this.nextLabel > maxNumLabels) maxNumLabels = this.nextLabel;
+    }
+
+    for (let i = 0; i < this.scopes.length && this.error === null; i++) this.scopes[i]!.computeThings();
+
+    this.emit.setMaxNumLabels(maxNumLabels);
+
+    for (let i = 0; i < this.scopes.length && this.error === null; i++) {
+      const s = this.scopes[i]!;
+      if (s.emitOptions === EmitOpt.NativePython || s.emitOptions === EmitOpt.Viper) {
+        // (upstream reports this against the scope compiled last, not s)
+        if (!nativeArchSupported(this.options.arch)) {
+          this.error = { kind: 'NotImplementedError', message: 'cannot emit native code for this architecture' };
         } else {
-          this.compileScope(s, Pass.Scope);
-          // implicit globals may really be variables of an enclosing function
-          for (const id of s.ids) {
-            if (id.kind === IdKind.GlobalImplicit) s.checkToCloseOver(id);
-          }
+          this.error = { kind: 'NotImplementedError', message: 'native code emission is not implemented in this compiler' };
         }
-        if (this.nextLabel > maxNumLabels) maxNumLabels = this.nextLabel;
+        break;
       }
-
-      for (let i = 0; i < this.scopes.length && this.error === null; i++) this.scopes[i]!.computeThings();
-
-      this.emit.setMaxNumLabels(maxNumLabels);
-
-      for (let i = 0; i < this.scopes.length && this.error === null; i++) {
-        const s = this.scopes[i]!;
-        if (s.emitOptions === EmitOpt.NativePython || s.emitOptions === EmitOpt.Viper) {
-          // (upstream reports this against the scope compiled last, not s)
-          if (!nativeArchSupported(this.options.arch)) {
-            this.error = { kind: 'NotImplementedError', message: 'cannot emit native code for this architecture' };
-          } else {
-            this.error = { kind: 'NotImplementedError', message: 'native code emission is not implemented in this compiler' };
-          }
-          break;
-        }
-        this.compileScope(s, Pass.StackSize);
-        if (this.error === null) this.compileScope(s, Pass.CodeSize);
-        if (this.error === null) {
-          while (!this.compileScope(s, Pass.Emit)) {
-            // the emitter shrank the code: run the emit pass again
-          }
+      this.compileScope(s, Pass.StackSize);
+      if (this.error === null) this.compileScope(s, Pass.CodeSize);
+      if (this.error === null) {
+        while (!this.compileScope(s, Pass.Emit)) {
+          // the emitter shrank the code: run the emit pass again
         }
       }
-    } catch (e) {
-      if (e instanceof AbortCompile) throw e.error;
-      if (e instanceof CompileError) throw e; // bytecode overflow: no location
-      throw e;
     }
 
     if (this.error !== null) {
