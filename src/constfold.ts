@@ -63,17 +63,82 @@ function decompose(x: number): { m: bigint; e: number } {
 // outside the double range or the base is ~1 and the platform pow is used.
 const EXACT_POW_MAX_EXP = 2048;
 
-/** The C library's pow(): correctly rounded for integer exponents (computed exactly here). */
+// ---- pow() as the host C library computes it ----
+// The reference folds with glibc's pow(), which is (all but always) correctly
+// rounded; JS engines' Math.pow is not. Integer exponents are computed
+// exactly; others with 200-bit fixed-point logarithm and exponential.
+
+const FIX = 200n; // fraction bits of the fixed-point numbers
+const ONE = 1n << FIX;
+
+/** ln((1+z)/(1-z)) = 2 atanh(z) for a fixed-point 0 <= z < 1/2. */
+function fixAtanh2(z: bigint): bigint {
+  const z2 = (z * z) >> FIX;
+  let term = z;
+  let sum = 0n;
+  for (let k = 1n; term !== 0n; k += 2n) {
+    sum += term / k;
+    term = (term * z2) >> FIX;
+  }
+  return 2n * sum;
+}
+
+const LN2 = fixAtanh2(ONE / 3n); // ln 2 = 2 atanh(1/3)
+
+/** ln(m * 2^e) in fixed point, for an integer m > 0. */
+function fixLn(m: bigint, e: number): bigint {
+  // scale m to f in [1, 2): m = f * 2^(len-1)
+  const len = m.toString(2).length;
+  const f = len - 1 <= Number(FIX) ? m << (FIX - BigInt(len - 1)) : m >> (BigInt(len - 1) - FIX);
+  const z = ((f - ONE) << FIX) / (f + ONE);
+  return fixAtanh2(z) + BigInt(e + len - 1) * LN2;
+}
+
+/** exp(t) for a fixed-point t, as a double. */
+function fixExpToDouble(t: bigint): number {
+  // t = n ln2 + r with |r| <= ln2 / 2
+  let n = t / LN2;
+  let r = t - n * LN2;
+  if (r > LN2 / 2n) {
+    n += 1n;
+    r -= LN2;
+  } else if (r < -LN2 / 2n) {
+    n -= 1n;
+    r += LN2;
+  }
+  if (n > 2000n) return Infinity;
+  if (n < -2000n) return 0;
+  let sum = ONE;
+  let term = ONE;
+  for (let k = 1n; term !== 0n; k++) {
+    term = (term * r) / (k << FIX);
+    sum += term;
+  }
+  return rationalToDouble(sum, ONE, Number(n));
+}
+
+/** The C library's pow() for the cases that reach it from folding. */
 function cPow(x: number, y: number): number {
-  if (Number.isInteger(y) && Math.abs(y) <= EXACT_POW_MAX_EXP && Number.isFinite(x) && x !== 0 && y !== 0) {
-    const { m, e } = decompose(x);
+  if (!Number.isFinite(x) || !Number.isFinite(y) || x === 0 || y === 0 || Number.isNaN(x) || x === 1) {
+    return Math.pow(x, y);
+  }
+  const { m, e } = decompose(x);
+  if (Number.isInteger(y) && Math.abs(y) <= EXACT_POW_MAX_EXP) {
     const n = Math.abs(y);
     const mn = m ** BigInt(n);
     const neg = x < 0 && n % 2 === 1;
     const v = y > 0 ? rationalToDouble(mn, 1n, e * n) : rationalToDouble(1n, mn, -e * n);
     return neg ? -v : v;
   }
-  return Math.pow(x, y);
+  if (Math.abs(y) > 2 ** 60) return Math.pow(x, y);
+  // x < 0 only with an integer y here (non-integers were rejected before)
+  const neg = x < 0 && Number.isInteger(y) && Math.abs(y) % 2 === 1;
+  const ym = decompose(y);
+  let t = fixLn(m, e) * ym.m;
+  t = ym.e >= 0 ? t << BigInt(ym.e) : t >> BigInt(-ym.e);
+  if (y < 0) t = -t;
+  const v = fixExpToDouble(t);
+  return neg ? -v : v;
 }
 
 function floatOp(op: BinaryOp, x: number, y: number): NumObj | undefined {

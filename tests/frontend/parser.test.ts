@@ -131,6 +131,10 @@ describe('parser: constant folding', () => {
     expect(value('7.0 // 2')).toBe('<3f>');
     expect(value('-7.5 % 2')).toBe('<0.5f>');
     expect(value('(-7) ** -2')).toBe(`<${1 / 49}f>`);
+    // the C library's pow is correctly rounded where JS engines' Math.pow may not be
+    expect(value('2 ** -0.5')).toBe('<0.7071067811865476f>');
+    expect(value('100 ** 0.25')).toBe('<3.1622776601683795f>');
+    expect(value('2 ** 0.75')).toBe('<1.681792830507429f>');
   });
 
   it('leaves expressions the runtime would reject unfolded', () => {
