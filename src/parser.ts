@@ -711,7 +711,12 @@ class Parser {
   }
 }
 
-/** Parses a module's source bytes into its `file_input` tree. Throws CompileError on bad input. */
+/**
+ * Parses a module's source bytes (file input). Returns the root node with
+ * the reference's shape: `file_input_2` for several statements, the
+ * statement itself for one, `file_input(NULL)` for none. Throws CompileError
+ * on bad input. Interns into `pool` exactly where the reference interns.
+ */
 export function parse(source: Uint8Array, options: CompileOptions, pool: QstrPool): ParseNode {
   return new Parser(source, options, pool).parse();
 }
