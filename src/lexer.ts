@@ -221,9 +221,11 @@ export class Lexer {
     if (this.tokColumn !== 1 && this.tokKind !== Tok.Newline) this.tokKind = Tok.Indent;
   }
 
+  private textCache: string | undefined;
+
   /** Text of the current token (byte string): name, number, or string contents. */
   get tokText(): string {
-    return this.vstr.toByteString();
+    return (this.textCache ??= this.vstr.toByteString());
   }
   get tokTextLength(): number {
     return this.vstr.len;
@@ -598,6 +600,7 @@ export class Lexer {
   /** Advances to the next token. */
   next(): void {
     this.vstr.reset();
+    this.textCache = undefined;
     const hadPhysicalNewline = this.skipWhitespace(true);
     this.tokLine = this.line;
     this.tokColumn = this.column;
@@ -752,7 +755,7 @@ export class Lexer {
     }
     // keywords are at most 9 chars; skip the lookup for longer names
     if (vstr.len <= 9) {
-      const kw = KEYWORD_MAP.get(vstr.toByteString());
+      const kw = KEYWORD_MAP.get(this.tokText);
       if (kw !== undefined && (this.asyncKeywords || (kw !== Tok.KwAsync && kw !== Tok.KwAwait))) {
         this.tokKind = kw === Tok.KwDebug ? (this.optimize === 0 ? Tok.KwTrue : Tok.KwFalse) : kw;
       }
