@@ -6,6 +6,7 @@ import { loadLayout } from './load-layout.ts';
 import { emitLdScript } from './script.ts';
 import { buildFirmware } from './firmware.ts';
 import { writeFilesAtomically } from './writer.ts';
+import { linkProgress } from './progress.ts';
 
 interface LinkOptions {
   config: string;
@@ -36,11 +37,19 @@ async function runLink(opts: LinkOptions): Promise<void> {
   const wantMap = opts.map ?? settings.map;
   const t0 = performance.now();
   const layout = await loadLayout(settings.layout);
-  const fw = buildFirmware({ runtimePath: settings.runtime, layout, freeze, config, elf: wantElf, map: wantMap });
-  const files = [{ path: output, data: fw.image }];
-  if (fw.elf) files.push({ path: sibling(output, '.elf'), data: fw.elf });
-  if (fw.map !== undefined) files.push({ path: sibling(output, '.map'), data: new TextEncoder().encode(fw.map) });
-  writeFilesAtomically(files);
+  const progress = linkProgress();
+  let fw;
+  const files: { path: string; data: Uint8Array }[] = [];
+  try {
+    fw = buildFirmware({ runtimePath: settings.runtime, layout, freeze, config, elf: wantElf, map: wantMap, progress: (s) => progress.update(s) });
+    files.push({ path: output, data: fw.image });
+    if (fw.elf) files.push({ path: sibling(output, '.elf'), data: fw.elf });
+    if (fw.map !== undefined) files.push({ path: sibling(output, '.map'), data: new TextEncoder().encode(fw.map) });
+    progress.update({ stage: 'write' });
+    writeFilesAtomically(files);
+  } finally {
+    progress.stop();
+  }
   if (!opts.quiet) {
     const ms = performance.now() - t0;
     process.stdout.write(`${fw.report}\nwrote ${files.map((f) => f.path).join(', ')} in ${ms.toFixed(0)} ms\n`);

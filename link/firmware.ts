@@ -17,6 +17,7 @@ import { patchExecutable, type PatchedExecutable } from './exec-image.ts';
 import { buildElf } from './writer.ts';
 import { buildMap, memoryUsage } from './map.ts';
 import type { Layout } from './layout.ts';
+import type { LinkStage } from './progress.ts';
 
 export interface FrozenModule {
   /** path inside the ROMFS */
@@ -64,31 +65,31 @@ function headerOnlyInfo(file: string, data: Uint8Array): FrozenMpyInfo {
   };
 }
 
+export interface CollectOptions {
+  /** called before each .py file is compiled and once when all are done */
+  readonly onCompile?: (done: number, total: number) => void;
+}
+
 /** Compiles / checks / copies the files of the freeze folders into ROMFS entries. */
-export function collectFrozen(folders: readonly string[], config: ResolvedConfig): { modules: FrozenModule[]; dirs: string[] } {
+export function collectFrozen(folders: readonly string[], config: ResolvedConfig, opts: CollectOptions = {}): { modules: FrozenModule[]; dirs: string[] } {
   const modules: FrozenModule[] = [];
   const byPath = new Map<string, string>();
   const dirs = new Set<string>();
-  for (const folder of folders) {
+  const trees = folders.map((folder) => {
     if (!existsSync(folder)) throw new LinkError(`${folder}: freeze folder does not exist`);
     if (!statSync(folder).isDirectory()) throw new LinkError(`${folder}: freeze folder is not a folder`);
-    const tree = collectDir(folder);
+    return { folder, tree: collectDir(folder) };
+  });
+  const total = trees.reduce((n, t) => n + t.tree.entries.filter((e) => extname(e.path) === '.py').length, 0);
+  let done = 0;
+  for (const { folder, tree } of trees) {
     tree.dirs.forEach((d) => dirs.add(d));
     for (const e of tree.entries) {
       const host = `${folder}/${e.path}`;
       let m: FrozenModule;
       if (extname(e.path) === '.py') {
-        let out: Uint8Array;
-        try {
-          out = compile(e.data, { ...config.compile, sourceName: e.path });
-        } catch (err) {
-          if (err instanceof CompileError) {
-            const line = err.line !== undefined ? `:${err.line}` : '';
-            throw new LinkError(`${host}${line}: ${err.kind}: ${err.message}`);
-          }
-          throw err;
-        }
-        m = { path: e.path.slice(0, -3) + '.mpy', data: out, origin: 'compiled', from: host };
+        opts.onCompile?.(done++, total);
+        m = { path: e.path.slice(0, -3) + '.mpy', data: compileFrozen(e.data, e.path, host, config), origin: 'compiled', from: host };
       } else if (extname(e.path) === '.mpy') {
         const problems = frozenMpyProblems(e.data, host, config);
         if (problems.length > 0) throw new LinkError(`${host}: ${problems.join('; ')}`);
@@ -102,11 +103,25 @@ export function collectFrozen(folders: readonly string[], config: ResolvedConfig
       modules.push(m);
     }
   }
+  if (total > 0) opts.onCompile?.(total, total);
   const configProblems = checkFreezeSupport(config, modules.some((m) => m.origin !== 'data'));
   if (modules.length > 0 && configProblems.length > 0) {
     throw new LinkError(`${config.file}: cannot freeze ${folders.join(', ')}: ${configProblems.join('; ')}`);
   }
   return { modules, dirs: [...dirs] };
+}
+
+/** One frozen .py to .mpy; the source name is its path in the freeze folder. */
+function compileFrozen(source: Uint8Array, sourceName: string, host: string, config: ResolvedConfig): Uint8Array {
+  try {
+    return compile(source, { ...config.compile, sourceName });
+  } catch (err) {
+    if (err instanceof CompileError) {
+      const line = err.line !== undefined ? `:${err.line}` : '';
+      throw new LinkError(`${host}${line}: ${err.kind}: ${err.message}`);
+    }
+    throw err;
+  }
 }
 
 export interface FirmwareBuild {
@@ -127,6 +142,8 @@ export interface FirmwareRequest {
   readonly config: ResolvedConfig;
   readonly elf: boolean;
   readonly map: boolean;
+  /** told about each stage (for a terminal spinner) */
+  readonly progress?: (stage: LinkStage) => void;
 }
 
 function kib(n: number): string {
@@ -134,7 +151,9 @@ function kib(n: number): string {
 }
 
 export function buildFirmware(req: FirmwareRequest): FirmwareBuild {
-  const { modules, dirs } = collectFrozen(req.freeze, req.config);
+  const progress = req.progress ?? ((): void => {});
+  const { modules, dirs } = collectFrozen(req.freeze, req.config, { onCompile: (done, total) => progress({ stage: 'compile', done, total }) });
+  progress({ stage: 'romfs', files: modules.length });
   const entries: RomfsEntry[] = modules.map((m) => ({ path: m.path, data: m.data }));
   const romfs = buildRomfs(entries, { dirs });
   let bytes: Uint8Array;
@@ -143,6 +162,7 @@ export function buildFirmware(req: FirmwareRequest): FirmwareBuild {
   } catch (err) {
     throw new LinkError(`${req.runtimePath}: cannot read runtime: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
+  progress({ stage: 'link' });
   const elfType = readElf(bytes, req.runtimePath).type;
   const lines: string[] = [];
   let result: FirmwareBuild;
