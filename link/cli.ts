@@ -7,6 +7,7 @@ import { emitLdScript } from './script.ts';
 import { buildFirmware } from './firmware.ts';
 import { writeFilesAtomically } from './writer.ts';
 import { linkProgress } from './progress.ts';
+import { CACHE_DIR_NAME, CompileCache } from './compile-cache.ts';
 
 interface LinkOptions {
   config: string;
@@ -15,6 +16,8 @@ interface LinkOptions {
   elf?: boolean;
   map?: boolean;
   quiet?: boolean;
+  /** false with --no-cache */
+  cache: boolean;
 }
 
 function sibling(path: string, ext: string): string {
@@ -39,17 +42,22 @@ async function runLink(opts: LinkOptions): Promise<void> {
   const layout = await loadLayout(settings.layout);
   const progress = linkProgress();
   let fw;
+  let cache: CompileCache | undefined;
   const files: { path: string; data: Uint8Array }[] = [];
   try {
-    fw = buildFirmware({ runtimePath: settings.runtime, layout, freeze, config, elf: wantElf, map: wantMap, progress: (s) => progress.update(s) });
+    const cacheDir = opts.cache ? CompileCache.dirFor(output) : undefined;
+    cache = cacheDir !== undefined ? new CompileCache(cacheDir, config) : undefined;
+    fw = buildFirmware({ runtimePath: settings.runtime, layout, freeze, config, elf: wantElf, map: wantMap, progress: (s) => progress.update(s), cache });
     files.push({ path: output, data: fw.image });
     if (fw.elf) files.push({ path: sibling(output, '.elf'), data: fw.elf });
     if (fw.map !== undefined) files.push({ path: sibling(output, '.map'), data: new TextEncoder().encode(fw.map) });
     progress.update({ stage: 'write' });
     writeFilesAtomically(files);
+    cache?.flush();
   } finally {
     progress.stop();
   }
+  if (cache?.stats.writeError !== undefined) process.stderr.write(`mpi: note: compile cache not saved: ${cache.stats.writeError}\n`);
   if (!opts.quiet) {
     const ms = performance.now() - t0;
     process.stdout.write(`${fw.report}\nwrote ${files.map((f) => f.path).join(', ')} in ${ms.toFixed(0)} ms\n`);
@@ -66,6 +74,7 @@ export function registerLinkCommands(program: Command): void {
     .option('--elf', 'also write an ELF executable next to the image (.elf)')
     .option('--map', 'also write a map file next to the image (.map)')
     .option('-q, --quiet', 'no size report')
+    .option('--no-cache', `compile every frozen module again (default: reuse unchanged ones from ${CACHE_DIR_NAME}/ next to the output)`)
     .action(async (opts: LinkOptions) => runLink(opts));
 
   const layout = program.command('layout').description('layout specs (the linker script equivalent)');

@@ -18,6 +18,7 @@ import { buildElf } from './writer.ts';
 import { buildMap, memoryUsage } from './map.ts';
 import type { Layout } from './layout.ts';
 import type { LinkStage } from './progress.ts';
+import type { CompileCache } from './compile-cache.ts';
 
 export interface FrozenModule {
   /** path inside the ROMFS */
@@ -68,6 +69,8 @@ function headerOnlyInfo(file: string, data: Uint8Array): FrozenMpyInfo {
 export interface CollectOptions {
   /** called before each .py file is compiled and once when all are done */
   readonly onCompile?: (done: number, total: number) => void;
+  /** reuse earlier compiler output for unchanged modules */
+  readonly cache?: CompileCache;
 }
 
 /** Compiles / checks / copies the files of the freeze folders into ROMFS entries. */
@@ -89,7 +92,7 @@ export function collectFrozen(folders: readonly string[], config: ResolvedConfig
       let m: FrozenModule;
       if (extname(e.path) === '.py') {
         opts.onCompile?.(done++, total);
-        m = { path: e.path.slice(0, -3) + '.mpy', data: compileFrozen(e.data, e.path, host, config), origin: 'compiled', from: host };
+        m = { path: e.path.slice(0, -3) + '.mpy', data: compileFrozen(e.data, e.path, host, config, opts.cache), origin: 'compiled', from: host };
       } else if (extname(e.path) === '.mpy') {
         const problems = frozenMpyProblems(e.data, host, config);
         if (problems.length > 0) throw new LinkError(`${host}: ${problems.join('; ')}`);
@@ -112,9 +115,14 @@ export function collectFrozen(folders: readonly string[], config: ResolvedConfig
 }
 
 /** One frozen .py to .mpy; the source name is its path in the freeze folder. */
-function compileFrozen(source: Uint8Array, sourceName: string, host: string, config: ResolvedConfig): Uint8Array {
+function compileFrozen(source: Uint8Array, sourceName: string, host: string, config: ResolvedConfig, cache: CompileCache | undefined): Uint8Array {
+  const key = cache?.key(source, sourceName);
+  const cached = key !== undefined ? cache!.get(key) : undefined;
+  if (cached) return cached;
   try {
-    return compile(source, { ...config.compile, sourceName });
+    const out = compile(source, { ...config.compile, sourceName });
+    if (key !== undefined) cache!.put(key, out);
+    return out;
   } catch (err) {
     if (err instanceof CompileError) {
       const line = err.line !== undefined ? `:${err.line}` : '';
@@ -144,6 +152,8 @@ export interface FirmwareRequest {
   readonly map: boolean;
   /** told about each stage (for a terminal spinner) */
   readonly progress?: (stage: LinkStage) => void;
+  /** compile cache (see compile-cache.ts); the caller flushes it once the outputs are written. None: compile everything */
+  readonly cache?: CompileCache;
 }
 
 function kib(n: number): string {
@@ -152,7 +162,8 @@ function kib(n: number): string {
 
 export function buildFirmware(req: FirmwareRequest): FirmwareBuild {
   const progress = req.progress ?? ((): void => {});
-  const { modules, dirs } = collectFrozen(req.freeze, req.config, { onCompile: (done, total) => progress({ stage: 'compile', done, total }) });
+  const cache = req.cache;
+  const { modules, dirs } = collectFrozen(req.freeze, req.config, { cache, onCompile: (done, total) => progress({ stage: 'compile', done, total }) });
   progress({ stage: 'romfs', files: modules.length });
   const entries: RomfsEntry[] = modules.map((m) => ({ path: m.path, data: m.data }));
   const romfs = buildRomfs(entries, { dirs });
@@ -183,7 +194,9 @@ export function buildFirmware(req: FirmwareRequest): FirmwareBuild {
   } else {
     throw new LinkError(`${req.runtimePath}: runtime must be a relocatable object (ET_REL) or an executable (ET_EXEC), found ELF type ${elfType}`);
   }
-  lines.push(`image: ${kib(result.image.length)}; ROMFS: ${kib(romfs.length)} holding ${modules.length} file(s) (${modules.filter((m) => m.origin === 'compiled').length} compiled)`);
+  const compiled = modules.filter((m) => m.origin === 'compiled').length;
+  const reused = cache && cache.stats.hits > 0 ? `, ${cache.stats.hits} of them unchanged (from the compile cache)` : '';
+  lines.push(`image: ${kib(result.image.length)}; ROMFS: ${kib(romfs.length)} holding ${modules.length} file(s) (${compiled} compiled${reused})`);
   const largest = [...modules].sort((a, b) => b.data.length - a.data.length || (a.path < b.path ? -1 : 1)).slice(0, 5);
   if (largest.length) lines.push('largest frozen files: ' + largest.map((m) => `${m.path} ${kib(m.data.length)}`).join(', '));
   return { ...result, report: lines.join('\n') };

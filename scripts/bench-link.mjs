@@ -1,18 +1,41 @@
 #!/usr/bin/env node
-// Link benchmark: 1,000 generated frozen modules + the probe runtime ->
-// firmware.img, then a relink after changing one module.
-// Usage: npm run build && node scripts/bench-link.mjs [count] [board]
-import { mkdirSync, mkdtempSync, writeFileSync, statSync, rmSync } from 'node:fs';
+// Link benchmark (issue #6: the time to relink after changing one module).
+// Generates N frozen modules, then times whole `mpi link` processes with the
+// probe runtime: the first link (empty compile cache), a relink after
+// changing one module, a relink with nothing changed, and a relink with
+// --no-cache (everything compiled again). Prints the figures and the sizes.
+//
+// Usage: npm run build && node scripts/bench-link.mjs [--count N] [--board RPI1|RPI2] [--runs R] [--json]
+// Standalone: scripts/bench.mjs may run it as a child and read --json output.
+import { mkdirSync, mkdtempSync, writeFileSync, statSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execFileSync } from 'node:child_process';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const count = Number(process.argv[2] ?? 1000);
-const board = (process.argv[3] ?? 'RPI2').toUpperCase();
-const dir = mkdtempSync(join(tmpdir(), 'mpi-bench-link-'));
-const frozen = join(dir, 'frozen');
+
+function arg(name, fallback) {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 && i + 1 < process.argv.length ? process.argv[i + 1] : fallback;
+}
+// the old positional form (count, board) still works
+const positional = process.argv.slice(2).filter((a, i, all) => !a.startsWith('--') && !(i > 0 && all[i - 1].startsWith('--') && all[i - 1] !== '--json'));
+const count = Number(arg('count', positional[0] ?? 1000));
+const board = String(arg('board', positional[1] ?? 'RPI2')).toUpperCase();
+const runs = Math.max(1, Number(arg('runs', 3)));
+const asJson = process.argv.includes('--json');
+
+const mpi = join(root, 'bin', 'mpi.js');
+const runtime = join(root, 'fixtures', 'runtime', 'prebuilt', `${board.toLowerCase()}.o`);
+if (!existsSync(join(root, 'dist', 'mpi.js'))) {
+  console.error('bench-link: dist/mpi.js is missing: run `npm run build` first');
+  process.exit(2);
+}
+if (!existsSync(runtime)) {
+  console.error(`bench-link: no prebuilt runtime for ${board} (${runtime})`);
+  process.exit(2);
+}
 
 function moduleSource(i, salt = 0) {
   const lines = [`# generated module ${i}`, `import micropython`, `CONST_${i} = ${i * 7 + salt}`];
@@ -23,28 +46,60 @@ function moduleSource(i, salt = 0) {
   return lines.join('\n') + '\n';
 }
 
+const dir = mkdtempSync(join(tmpdir(), 'mpi-bench-link-'));
+const frozen = join(dir, 'frozen');
+const config = join(dir, 'mpconfig.json');
+const image = join(dir, 'out', 'firmware.img');
+mkdirSync(join(dir, 'out'));
 for (let i = 0; i < count; i++) {
   const sub = join(frozen, `pkg${Math.floor(i / 100)}`);
   mkdirSync(sub, { recursive: true });
   writeFileSync(join(sub, `mod${i}.py`), moduleSource(i));
 }
 writeFileSync(join(frozen, 'main.py'), 'print("bench")\n');
-const config = join(dir, 'mpconfig.json');
-writeFileSync(config, JSON.stringify({
-  board,
-  link: { runtime: join(root, 'fixtures', 'runtime', 'prebuilt', `${board.toLowerCase()}.o`), freeze: ['frozen'], output: 'firmware.img' },
-}));
+writeFileSync(config, JSON.stringify({ board, link: { runtime, freeze: ['frozen'], output: 'out/firmware.img' } }));
 
-const mpi = join(root, 'bin', 'mpi.js');
-function timed(label) {
+/** One whole `mpi link` process; returns wall time in ms and the report line about the ROMFS. */
+function link(extra = []) {
   const t0 = process.hrtime.bigint();
-  execFileSync(process.execPath, [mpi, 'link', '--config', config, '--quiet'], { stdio: 'inherit' });
+  const out = execFileSync(process.execPath, [mpi, 'link', '--config', config, ...extra], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-  console.log(`${label}: ${ms.toFixed(0)} ms (image ${statSync(join(dir, 'firmware.img')).size} bytes)`);
-  return ms;
+  return { ms, report: out };
 }
-console.log(`${count} frozen modules, board ${board}`);
-timed('first link (compile + ROMFS + link, whole process)');
-writeFileSync(join(frozen, 'pkg0', 'mod0.py'), moduleSource(0, 1));
-timed('relink after changing one module');
-rmSync(dir, { recursive: true, force: true });
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+let salt = 0;
+const results = {};
+try {
+  const first = link();
+  results.firstLink = first.ms;
+  const romfs = /ROMFS: ([^;\n]+?) holding/.exec(first.report)?.[1];
+  const times = { changedOne: [], unchanged: [], noCache: [] };
+  for (let r = 0; r < runs; r++) {
+    writeFileSync(join(frozen, 'pkg0', 'mod0.py'), moduleSource(0, ++salt));
+    times.changedOne.push(link().ms);
+    times.unchanged.push(link().ms);
+    writeFileSync(join(frozen, 'pkg0', 'mod0.py'), moduleSource(0, ++salt));
+    times.noCache.push(link(['--no-cache']).ms);
+  }
+  results.relinkChangedOne = median(times.changedOne);
+  results.relinkUnchanged = median(times.unchanged);
+  results.relinkNoCache = median(times.noCache);
+  results.imageBytes = statSync(image).size;
+  results.romfs = romfs;
+  results.modules = count + 1;
+  results.board = board;
+
+  if (asJson) {
+    console.log(JSON.stringify({ bench: 'link', ...results }));
+  } else {
+    console.log(`mpi link: ${count + 1} frozen modules, board ${board}, whole processes, median of ${runs}`);
+    console.log(`  first link (empty compile cache):   ${results.firstLink.toFixed(0)} ms`);
+    console.log(`  relink after changing one module:   ${results.relinkChangedOne.toFixed(0)} ms`);
+    console.log(`  relink with nothing changed:        ${results.relinkUnchanged.toFixed(0)} ms`);
+    console.log(`  relink with --no-cache:             ${results.relinkNoCache.toFixed(0)} ms`);
+    console.log(`  firmware.img ${results.imageBytes} bytes; ROMFS ${romfs}`);
+  }
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
