@@ -15,16 +15,20 @@ import { execFileSync } from 'node:child_process';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
-function arg(name, fallback) {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && i + 1 < process.argv.length ? process.argv[i + 1] : fallback;
+const opts = { count: '1000', board: 'RPI2', runs: '3', json: false };
+for (let i = 2; i < process.argv.length; i++) {
+  const a = process.argv[i];
+  if (a === '--json') opts.json = true;
+  else if (/^--(count|board|runs)$/.test(a) && i + 1 < process.argv.length) opts[a.slice(2)] = process.argv[++i];
+  else {
+    console.error(`bench-link: unknown argument ${a} (use --count N --board RPI1|RPI2 --runs R --json)`);
+    process.exit(2);
+  }
 }
-// the old positional form (count, board) still works
-const positional = process.argv.slice(2).filter((a, i, all) => !a.startsWith('--') && !(i > 0 && all[i - 1].startsWith('--') && all[i - 1] !== '--json'));
-const count = Number(arg('count', positional[0] ?? 1000));
-const board = String(arg('board', positional[1] ?? 'RPI2')).toUpperCase();
-const runs = Math.max(1, Number(arg('runs', 3)));
-const asJson = process.argv.includes('--json');
+const count = Number(opts.count);
+const board = opts.board.toUpperCase();
+const runs = Math.max(1, Number(opts.runs));
+const asJson = opts.json;
 
 const mpi = join(root, 'bin', 'mpi.js');
 const runtime = join(root, 'fixtures', 'runtime', 'prebuilt', `${board.toLowerCase()}.o`);
