@@ -119,3 +119,9 @@ for (const mb of [0.5, 1.6, 5.3]) {
 }
 
 rmSync(work, { recursive: true, force: true });
+
+// 4. the link benchmark (1,000 frozen modules: first link, relink after one change)
+{
+  const r = spawnSync(process.execPath, [join(ROOT, 'scripts', 'bench-link.mjs'), '--count', '1000', '--runs', '1'], { stdio: 'inherit' });
+  if (r.status !== 0) throw new Error('bench-link failed');
+}
