@@ -134,3 +134,17 @@ describe('scale', () => {
     expect(Date.now() - t0).toBeLessThan(8000);
   });
 });
+
+describe('deep nesting', () => {
+  it('compiles or fails cleanly, never with a JS stack overflow', () => {
+    for (const n of [500, 3000]) {
+      const src = 'x = ' + 'f('.repeat(n) + 'a' + ')'.repeat(n) + '\n';
+      try {
+        const m = build(src);
+        expect(m.root.ops!.filter((o) => o.name.startsWith('CALL_FUNCTION'))).toHaveLength(n);
+      } catch (e) {
+        expect(e).toBeInstanceOf(CompileError);
+      }
+    }
+  });
+});
