@@ -1627,7 +1627,14 @@ class Compiler {
         this.compileTrailerParenHelper(arg(trail[i + 1] ?? null, 0), true, 0);
         i += 1;
       } else {
-        this.compileNode(trail[i] ?? null);
+        const t = trail[i] ?? null;
+        if (isRule(t, 'trailer_paren')) {
+          // what compileNode would do, minus two stack frames per nested call
+          this.emit.setSourceLine(t.line);
+          this.compileTrailerParenHelper(t.args[0] ?? null, false, 0);
+        } else {
+          this.compileNode(t);
+        }
       }
     }
   }
@@ -1901,9 +1908,17 @@ class Compiler {
     this.compileYieldFrom();
   }
 
-  /** Compiles a grammar-rule node (upstream: the compile_function table). */
-  private compileStruct(pns: PnStruct): void {
-    // a switch rather than a table of closures: one stack frame less per nesting level
+
+  private compileNode(pn: ParseNode): void {
+    if (pn === null) return;
+    if (pn.kind !== 'rule') {
+      this.compileLeaf(pn);
+      return;
+    }
+    this.emit.setSourceLine(pn.line);
+    const pns = pn;
+    // the rule's compile function (upstream: a table); a switch inline here
+    // keeps the recursion shallow for deeply nested expressions
     switch (pns.rule) {
       case 'file_input':
       case 'file_input_2':
@@ -2011,8 +2026,7 @@ class Compiler {
     }
   }
 
-  private compileNode(pn: ParseNode): void {
-    if (pn === null) return;
+  private compileLeaf(pn: Exclude<ParseNode, null | PnStruct>): void {
     switch (pn.kind) {
       case 'int':
         this.emit.loadConstSmallInt(pn.value);
@@ -2031,11 +2045,6 @@ class Compiler {
         this.emit.setSourceLine(pn.line);
         this.emit.loadConstObj(pn.obj);
         return;
-      case 'rule': {
-        this.emit.setSourceLine(pn.line);
-        this.compileStruct(pn);
-        return;
-      }
     }
   }
 
