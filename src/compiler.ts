@@ -20,7 +20,7 @@ import {
   SubscrKind,
   YieldKind,
 } from './emitter.ts';
-import { CompileError, type CompileErrorKind } from './errors.ts';
+import { CompileError, RecursionLimitError, type CompileErrorKind } from './errors.ts';
 import type { ConstObj } from './objects.ts';
 import { BinaryOp, UnaryOp } from './ops.ts';
 import type { CompileOptions } from './options.ts';
@@ -2394,7 +2394,7 @@ export function compileModule(tree: ParseNode, options: CompileOptions, pool?: Q
   } catch (e) {
     // the tree walk is recursive: absurdly deep nesting can exhaust the JS stack
     if (e instanceof RangeError && /call stack/i.test(e.message)) {
-      throw new CompileError('RuntimeError', 'maximum recursion depth exceeded');
+      throw new RecursionLimitError();
     }
     throw e;
   }

@@ -39,3 +39,14 @@ export class CompileError extends Error {
     return out + `${this.kind}: ${this.message}\n`;
   }
 }
+
+/**
+ * The program nests deeper than this thread's JS stack allows. Reported like
+ * the reference's stack check; a caller may retry on a thread with a larger
+ * stack, where the same program can compile.
+ */
+export class RecursionLimitError extends CompileError {
+  constructor() {
+    super('RuntimeError', 'maximum recursion depth exceeded');
+  }
+}

@@ -1,7 +1,7 @@
 // One input file -> one .mpy, with the reference's error reporting and an
 // atomic write: a failed compile never leaves a partial or stale-looking file.
 import { compile } from '../compile.ts';
-import { CompileError } from '../errors.ts';
+import { CompileError, RecursionLimitError } from '../errors.ts';
 import type { CompilerFeatures, EmitKind, NativeArch } from '../options.ts';
 import { writeFileAtomic } from '../fs-atomic.ts';
 
@@ -27,7 +27,15 @@ export interface CompileOutcome {
   ok: boolean;
   stdout?: Uint8Array;
   stderr?: string;
+  /**
+   * Set when the source nests deeper than this thread's JS stack allows: the
+   * caller may compile it again (compileSource) on a thread with a larger stack.
+   */
+  retryWithLargerStack?: Uint8Array;
 }
+
+/** What a stack overflow is reported as when no larger stack helps: the reference's stack-check error. */
+export const RECURSION_ERROR = 'RuntimeError: maximum recursion depth exceeded\n';
 
 export interface JobIO {
   readInput(path: string): Uint8Array;
@@ -40,9 +48,6 @@ export function defaultOutputPath(input: string): string {
 }
 
 export function compileFile(job: CompileJob, io: JobIO): CompileOutcome {
-  const fromStdin = job.input === '-';
-  const sourceName = job.sourceName ?? (fromStdin ? '<stdin>' : job.input);
-
   let source: Uint8Array;
   try {
     if (io.isDirectory(job.input)) return fail(`can't compile '${job.input}': is a directory`);
@@ -50,7 +55,13 @@ export function compileFile(job: CompileJob, io: JobIO): CompileOutcome {
   } catch (err) {
     return fail(`can't open '${job.input}': ${describeFsError(err)}`);
   }
+  return compileSource(job, source);
+}
 
+/** Compiles already-read source and writes (or returns) the .mpy as the job says. */
+export function compileSource(job: CompileJob, source: Uint8Array): CompileOutcome {
+  const fromStdin = job.input === '-';
+  const sourceName = job.sourceName ?? (fromStdin ? '<stdin>' : job.input);
   let mpy: Uint8Array;
   try {
     mpy = compile(source, {
@@ -63,11 +74,10 @@ export function compileFile(job: CompileJob, io: JobIO): CompileOutcome {
       ...(job.features ? { features: job.features } : {}),
     });
   } catch (err) {
-    if (err instanceof CompileError) return { ok: false, stderr: err.format(sourceName) };
-    if (err instanceof RangeError && /call stack/i.test(err.message)) {
-      // Nesting deeper than the JS stack allows: fail like the reference's stack check does.
-      return { ok: false, stderr: 'RuntimeError: maximum recursion depth exceeded\n' };
+    if (err instanceof RecursionLimitError || (err instanceof RangeError && /call stack/i.test(err.message))) {
+      return { ok: false, stderr: RECURSION_ERROR, retryWithLargerStack: source };
     }
+    if (err instanceof CompileError) return { ok: false, stderr: err.format(sourceName) };
     return fail(`internal error compiling '${job.input}': ${(err as Error)?.message ?? String(err)}`);
   }
 

@@ -136,6 +136,18 @@ describe('mpy-cross-ts command line', () => {
     if (r.status !== 0) expectCleanFailure(r);
   });
 
+  it('5,000 nested lists, which the reference compiles, compile too (beyond the default JS stack)', () => {
+    const depth = 5000;
+    const src = 'x = ' + '['.repeat(depth) + '1' + ']'.repeat(depth) + '\n';
+    const r = runBin('mpy-cross-ts', ['-o', '-', '-'], { input: src });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    // the module's code builds `depth` one-item lists: BUILD_LIST 1 (0x2b 0x01) once per level
+    let builds = 0;
+    for (let i = 0; i + 1 < r.stdout.length; i++) if (r.stdout[i] === 0x2b && r.stdout[i + 1] === 0x01) builds++;
+    expect(builds).toBeGreaterThanOrEqual(depth);
+  });
+
   it('a 10 MB module compiles', () => {
     const line = 'value_%d = [%d, "text %d", %d.5]\n';
     let src = '';
