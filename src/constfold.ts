@@ -8,6 +8,42 @@ import { BinaryOp, UnaryOp } from './ops.ts';
 import { rationalToDouble } from './parsenum.ts';
 
 export type NumObj = Extract<ConstObj, { kind: 'int' } | { kind: 'float' }>;
+export type IntObj = Extract<ConstObj, { kind: 'int' }>;
+
+// ---- small ints and big-int objects ----
+// The reference's ints are either host small ints (63-bit on the 64-bit
+// mpy-cross) or big-int (mpz) objects. Binary operations normalise their
+// result (a big int whose value fits becomes a small int), but unary - and ~
+// on a big int always give a new big int, and unary + gives the same object.
+// Such a big int still becomes a constant object in the parse tree even when
+// its value fits the target's small ints, so the folder must know which kind
+// each int constant is.
+const HOST_SMALL_MIN = -(1n << 62n);
+const HOST_SMALL_MAX = (1n << 62n) - 1n;
+
+/** Int constants that are big-int objects although their value fits a host small int. */
+const unnormalisedBigInts = new WeakSet<IntObj>();
+
+function fitsHostSmallInt(v: bigint): boolean {
+  return v >= HOST_SMALL_MIN && v <= HOST_SMALL_MAX;
+}
+
+/** An int as the reference's operations return it: a small int if it fits, else a big int. */
+export function newInt(value: bigint): IntObj {
+  return { kind: 'int', value };
+}
+
+/** A big-int object even if the value would fit a small int (unary - and ~ on big ints). */
+function newBigInt(value: bigint): IntObj {
+  const o: IntObj = { kind: 'int', value };
+  if (fitsHostSmallInt(value)) unnormalisedBigInts.add(o);
+  return o;
+}
+
+/** Is this int constant a big-int object in the reference (rather than a host small int)? */
+export function isBigIntObject(o: IntObj): boolean {
+  return !fitsHostSmallInt(o.value) || unnormalisedBigInts.has(o);
+}
 
 // The reference's heap is 2 MB; results much larger than that cannot be built.
 const MAX_RESULT_BITS = 8 * 1024 * 1024;
@@ -246,7 +282,7 @@ function intOp(op: BinaryOp, a: bigint, b: bigint): NumObj | undefined {
     default:
       return undefined;
   }
-  return { kind: 'int', value: r };
+  return newInt(r);
 }
 
 /** lhs `op` rhs for numeric constants, or undefined when the reference would not fold it. */
@@ -259,13 +295,15 @@ export function binaryOpMaybe(op: BinaryOp, lhs: NumObj, rhs: NumObj): NumObj | 
 
 /** Unary + - ~ on a numeric constant (~ only on ints: the caller checks). */
 export function unaryOp(op: UnaryOp.Positive | UnaryOp.Negative | UnaryOp.Invert, v: NumObj): NumObj {
+  // + gives back the operand itself (ints and floats alike)
+  if (op === UnaryOp.Positive) return v;
   if (v.kind === 'int') {
-    if (op === UnaryOp.Positive) return v;
-    if (op === UnaryOp.Negative) return { kind: 'int', value: -v.value };
-    return { kind: 'int', value: ~v.value };
+    const r = op === UnaryOp.Negative ? -v.value : ~v.value;
+    // a small int's result is normalised (only -MIN overflows, into a big int);
+    // a big int's result stays a big int whatever its value
+    return isBigIntObject(v) ? newBigInt(r) : newInt(r);
   }
-  if (op === UnaryOp.Negative) return { kind: 'float', value: -v.value };
-  return v;
+  return { kind: 'float', value: -v.value };
 }
 
 /** Python truth value of a constant. */

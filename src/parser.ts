@@ -18,7 +18,7 @@ import { CONST_ELLIPSIS, CONST_FALSE, CONST_NONE, CONST_TRUE, type ConstObj } fr
 import { BinaryOp, UnaryOp } from './ops.ts';
 import type { ParseNode, PnStruct, PnToken } from './parsenode.ts';
 import { NumberSyntaxError, parseFloatLiteral, parseIntegerLiteral } from './parsenum.ts';
-import { binaryOpMaybe, constIsTrue, unaryOp, type NumObj } from './constfold.ts';
+import { binaryOpMaybe, constIsTrue, isBigIntObject, unaryOp, type NumObj } from './constfold.ts';
 import { Tok } from './tokens.ts';
 import type { QstrPool } from '../qstr/pool.ts';
 
@@ -237,9 +237,12 @@ class Parser {
     return this.res.pop()!;
   }
 
-  /** Constant node, or a small-int leaf when the value fits the target's small ints. */
+  /**
+   * Constant node, or a small-int leaf for a host small int that fits the
+   * target's small ints (a big-int object stays a constant whatever its value).
+   */
   private constOptimised(line: number, obj: ConstObj): ParseNode {
-    if (obj.kind === 'int') {
+    if (obj.kind === 'int' && !isBigIntObject(obj)) {
       const bits = BigInt(this.smallIntBits - 1);
       const lim = 1n << bits;
       if (obj.value >= -lim && obj.value < lim) return { kind: 'int', value: obj.value };

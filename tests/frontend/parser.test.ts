@@ -178,6 +178,33 @@ describe('parser: constant folding', () => {
     expect(value('1073741824', { smallIntBits: 63 })).toBe('1073741824');
   });
 
+  // The 64-bit reference has 63-bit host small ints: 2**62 is a big int there.
+  // Unary - and ~ on a big int give a big int even when the value fits, unary
+  // + gives the same object; binary operations normalise to small ints.
+  it('keeps unary results of big ints as constant objects even when they fit', () => {
+    const sib63 = { smallIntBits: 63 };
+    expect(value('-(4611686018427387904)', sib63)).toBe('<-4611686018427387904>');
+    expect(value('~(-(4611686018427387904))', sib63)).toBe('<4611686018427387903>');
+    expect(value('+(-(4611686018427387904))', sib63)).toBe('<-4611686018427387904>');
+    expect(value('~-~-(4611686018427387904)', sib63)).toBe('<4611686018427387902>');
+    expect(value('-(4611686018427387904) + 0', sib63)).toBe('-4611686018427387904');
+    expect(value('(-(4611686018427387904)) * 1', sib63)).toBe('-4611686018427387904');
+    // small ints stay small: -MIN overflows into a big int, ~ always fits
+    expect(value('-(-4611686018427387904)', sib63)).toBe('<4611686018427387904>');
+    expect(value('~(4611686018427387903)', sib63)).toBe('-4611686018427387904');
+    // below 63 bits the host small int -2**30 fits the target
+    expect(value('-(1073741824)')).toBe('-1073741824');
+    expect(value('-(-(1 << 62))')).toBe('<4611686018427387904>');
+  });
+
+  it('keeps a big int a big int through const() names', () => {
+    const src = 'from micropython import const\n_B = const(-(4611686018427387904))\nx = _B\ny = _B + 0\nz = (_B, 1)\n';
+    expect(sx(tree(src, { smallIntBits: 63 }))).toBe(
+      'file_input_2(import_from(micropython import_as_name(const NULL)) pass_stmt() expr_stmt(x <-4611686018427387904>) ' +
+        'expr_stmt(y -4611686018427387904) expr_stmt(z <(-4611686018427387904 1)>))',
+    );
+  });
+
   it('parses float literals exactly as the reference (80-bit scaling, then double)', () => {
     expect(value('0.1')).toBe('<0.1f>');
     expect(value('1e23')).toBe('<1e+23f>');
