@@ -73,12 +73,13 @@ export const STAR_FLAG_DOUBLE = 0x02;
 // Module-wide tables shared by all scopes (upstream: mp_emit_common_t)
 
 /**
- * Key under which two constants are "strictly equal" in upstream's sense
- * (same type, equal value, 0.0 and -0.0 distinct for floats; tuples item by
- * item). Undefined when no value key exists (NaN anywhere): such constants
- * only match themselves, by identity.
+ * Key under which two constants are "strictly equal" in upstream's sense:
+ * the same object, or the same type and an equal value (0.0 and -0.0
+ * distinct for floats; tuples item by item, each item strictly equal). A
+ * value that equals nothing but itself (a float or complex with a NaN) is
+ * keyed by the identity of its object, `objectId`.
  */
-function constKey(o: ConstObj): string | undefined {
+function constKey(o: ConstObj, objectId: (o: ConstObj) => number): string {
   switch (o.kind) {
     case 'none':
     case 'false':
@@ -92,18 +93,17 @@ function constKey(o: ConstObj): string | undefined {
     case 'int':
       return 'i' + o.value.toString();
     case 'float':
-      if (Number.isNaN(o.value)) return undefined;
+      if (Number.isNaN(o.value)) return '#' + objectId(o);
       return 'f' + (Object.is(o.value, -0) ? '-0' : String(o.value));
     case 'complex': {
       // complex equality is plain numeric equality of both parts (0.0 == -0.0)
-      if (Number.isNaN(o.real) || Number.isNaN(o.imag)) return undefined;
+      if (Number.isNaN(o.real) || Number.isNaN(o.imag)) return '#' + objectId(o);
       return 'c' + String(o.real === 0 ? 0 : o.real) + ',' + String(o.imag === 0 ? 0 : o.imag);
     }
     case 'tuple': {
       let k = 't' + o.items.length + '(';
       for (const item of o.items) {
-        const ik = constKey(item);
-        if (ik === undefined) return undefined;
+        const ik = constKey(item, objectId);
         k += ik.length + ':' + ik;
       }
       return k + ')';
@@ -121,6 +121,16 @@ export class ModuleTables {
   readonly consts: ConstObj[] = [];
   private readonly constByKey = new Map<string, number>();
   private readonly constByIdentity = new Map<ConstObj, number>();
+  /** identity numbers of the objects that only equal themselves (NaNs) */
+  private readonly objectIds = new Map<ConstObj, number>();
+  private readonly objectId = (o: ConstObj): number => {
+    let id = this.objectIds.get(o);
+    if (id === undefined) {
+      id = this.objectIds.size;
+      this.objectIds.set(o, id);
+    }
+    return id;
+  };
 
   constructor(sourceName: string) {
     this.useQstr(sourceName);
@@ -143,19 +153,22 @@ export class ModuleTables {
     return i;
   }
 
-  /** Index of a constant: the first strictly-equal entry, else a new one. */
+  /**
+   * Index of a constant: the first strictly-equal entry, else a new one.
+   * The same object always matches (upstream compares pointers first), so
+   * e.g. every `math.nan` shares one entry while a folded NaN gets its own.
+   */
   useConst(obj: ConstObj): number {
     const byId = this.constByIdentity.get(obj);
     if (byId !== undefined) return byId;
-    const key = constKey(obj);
-    if (key !== undefined) {
-      const i = this.constByKey.get(key);
-      if (i !== undefined) return i;
+    const key = constKey(obj, this.objectId);
+    let i = this.constByKey.get(key);
+    if (i === undefined) {
+      i = this.consts.length;
+      this.consts.push(obj);
+      this.constByKey.set(key, i);
     }
-    const i = this.consts.length;
-    this.consts.push(obj);
     this.constByIdentity.set(obj, i);
-    if (key !== undefined) this.constByKey.set(key, i);
     return i;
   }
 

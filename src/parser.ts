@@ -160,12 +160,16 @@ function numberOf(pn: ParseNode, allowFloat: boolean): NumObj | undefined {
   return undefined;
 }
 
-const MATH_CONSTANTS: ReadonlyMap<string, number> = new Map([
-  ['e', Math.E],
-  ['pi', Math.PI],
-  ['tau', 2 * Math.PI],
-  ['inf', Infinity],
-  ['nan', NaN],
+// The math module's constants are static objects in the reference: every
+// `math.nan` folds to the same object, which matters where identity does
+// (a NaN equals only itself when the constant table is de-duplicated).
+const mathConst = (value: number): NumObj => Object.freeze({ kind: 'float', value });
+const MATH_CONSTANTS: ReadonlyMap<string, NumObj> = new Map([
+  ['e', mathConst(Math.E)],
+  ['pi', mathConst(Math.PI)],
+  ['tau', mathConst(2 * Math.PI)],
+  ['inf', mathConst(Infinity)],
+  ['nan', mathConst(NaN)],
 ]);
 
 // Token leaves carry no position, so one shared instance per token kind will do.
@@ -395,9 +399,8 @@ class Parser {
       // the reference's table of foldable modules: only `math` in this build
       const mathAvailable = this.f.MICROPY_PY_BUILTINS_FLOAT && this.f.MICROPY_COMP_CONST_FLOAT;
       if (!(mathAvailable && pn0.name === 'math')) return false;
-      const v = MATH_CONSTANTS.get(attr.name);
-      if (v === undefined) return false;
-      arg0 = { kind: 'float', value: v };
+      arg0 = MATH_CONSTANTS.get(attr.name);
+      if (arg0 === undefined) return false;
     } else {
       return false;
     }

@@ -98,6 +98,22 @@ describe('constant table', () => {
     expect(kinds).toEqual(['1.5', '-0.0', '0.0', 'tuple', 'tuple', 'complex']);
   });
 
+  // A NaN equals only itself: constants share an entry when they are the
+  // same object (math.nan is one static object, so is a const() value),
+  // while every folded NaN is a new object with its own entry.
+  it('shares a NaN constant only when it is the same object', () => {
+    const kinds = (src: string): string[] =>
+      build(src).consts.map((c) => (c.kind === 'tuple' ? 'tuple' : c.kind === 'float' ? c.text : c.kind));
+    expect(kinds('import math\na = math.nan\nb = math.nan\nc = +math.nan\n')).toEqual(['nan']);
+    expect(kinds('import math\na = -math.nan\nb = -math.nan\n')).toEqual(['nan', 'nan']);
+    expect(kinds('a = 1e400 - 1e400\nb = 1e400 - 1e400\n')).toEqual(['nan', 'nan']);
+    expect(kinds('_N = const(1e400 - 1e400)\na = _N\nb = _N\nc = 1e400 - 1e400\n')).toEqual(['nan', 'nan']);
+    expect(kinds('import math\n_N = const(math.nan)\na = _N\nb = math.nan\n')).toEqual(['nan']);
+    // tuples compare item by item, each item by identity first
+    expect(kinds('import math\na = (math.nan, 1)\nb = (math.nan, 1)\nc = (-math.nan, 1)\n')).toEqual(['tuple', 'tuple']);
+    expect(kinds('import math\na = math.inf\nb = math.inf\nc = 1e400\n')).toEqual(['inf']);
+  });
+
   it('stays fast on a module with very many constants', () => {
     const src = Array.from({ length: 20000 }, (_, i) => `x${i % 10} = ${i}.5\n`).join('');
     const t0 = Date.now();
