@@ -254,9 +254,9 @@ class Compiler {
     const e = this.emit;
     if (id.kind === IdKind.GlobalImplicit || id.kind === IdKind.GlobalImplicitAssigned || id.kind === IdKind.GlobalExplicit) {
       const k = id.kind === IdKind.GlobalExplicit ? IdOpGlobal.Global : IdOpGlobal.Name;
-      if (op === 'load') e.loadGlobal(name, k);
-      else if (op === 'store') e.storeGlobal(name, k);
-      else e.deleteGlobal(name, k);
+      // the qstr index is fixed at first use: remember it instead of looking it up every pass
+      if (id.qstrIndex < 0) id.qstrIndex = e.qstrIndex(name);
+      e.globalOpAt(id.qstrIndex, k, op);
     } else {
       const k = id.kind === IdKind.Local ? IdOpLocal.Fast : IdOpLocal.Deref;
       if (op === 'load') e.loadLocal(id.localNum, k);

@@ -280,6 +280,21 @@ export class BytecodeEmitter {
   /** opcode + signed var-int (7 bits a byte, big-endian, sign in bit 6 of the first) */
   private byteInt(stackAdj: number, b: number, num: bigint): void {
     this.byte(stackAdj, b);
+    if (num >= -MAX_SAFE_BIG && num <= MAX_SAFE_BIG) {
+      // exact in a double: no BigInt arithmetic needed
+      let v = Number(num);
+      let n = 1;
+      for (let lo = -64, hi = 63; v < lo || v > hi; lo *= 128, hi = hi * 128 + 127) n++;
+      const at = this.bcReserve(n);
+      if (at >= 0) {
+        for (let i = n - 1; i >= 0; i--) {
+          const q = Math.floor(v / 128);
+          this.code[at + i] = (v - q * 128) | (i < n - 1 ? 0x80 : 0);
+          v = q;
+        }
+      }
+      return;
+    }
     const groups: number[] = [];
     do {
       groups.push(Number(num & 0x7fn));
@@ -514,6 +529,21 @@ export class BytecodeEmitter {
     this.byteQstr(1, Op.LOAD_NAME + kind, q);
   }
 
+  /**
+   * Global name operations by the name's index in the module's qstr table
+   * (from `qstrIndex`), so a caller that remembers the index skips the lookup.
+   */
+  globalOpAt(qstrIndex: number, kind: IdOpGlobal, op: 'load' | 'store' | 'delete'): void {
+    if (op === 'load') this.byteUint(1, Op.LOAD_NAME + kind, qstrIndex);
+    else if (op === 'store') this.byteUint(-1, Op.STORE_NAME + kind, qstrIndex);
+    else this.byteUint(0, Op.DELETE_NAME + kind, qstrIndex);
+  }
+
+  /** The index of `q` in the module's qstr table, adding it on first use. */
+  qstrIndex(q: string): number {
+    return this.tables.useQstr(q);
+  }
+
   loadMethod(q: string, isSuper: boolean): void {
     this.byteQstr(isSuper ? -1 : 1, isSuper ? Op.LOAD_SUPER_METHOD : Op.LOAD_METHOD, q);
   }
@@ -551,16 +581,8 @@ export class BytecodeEmitter {
     else this.byteUint(-1, Op.STORE_FAST_N + kind, localNum);
   }
 
-  storeGlobal(q: string, kind: IdOpGlobal): void {
-    this.byteQstr(-1, Op.STORE_NAME + kind, q);
-  }
-
   deleteLocal(localNum: number, kind: IdOpLocal): void {
     this.byteUint(0, Op.DELETE_FAST + kind, localNum);
-  }
-
-  deleteGlobal(q: string, kind: IdOpGlobal): void {
-    this.byteQstr(0, Op.DELETE_NAME + kind, q);
   }
 
   dupTop(): void {
@@ -762,6 +784,8 @@ export class BytecodeEmitter {
     this.adjustStackSize(-3);
   }
 }
+
+const MAX_SAFE_BIG = BigInt(Number.MAX_SAFE_INTEGER);
 
 const ELLIPSIS: ConstObj = Object.freeze({ kind: 'ellipsis' }) as ConstObj;
 

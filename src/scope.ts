@@ -57,6 +57,8 @@ export class IdInfo {
   localNum = 0;
   /** position in the scope's `ids` (kept up to date when params are reordered) */
   index = 0;
+  /** the name's index in the module's qstr table once a global access used it, else -1 */
+  qstrIndex = -1;
   constructor(
     readonly name: string,
     kind: IdKind,
