@@ -38,6 +38,7 @@ import {
   scopeIsCompLike,
 } from './scope.ts';
 import { Tok } from './tokens.ts';
+import { NativeEmitter, type Emitter } from './emit-native.ts';
 
 /** What the compiler needs from the qstr pool (it only reads/interns names). */
 export interface QstrInterner {
@@ -172,7 +173,10 @@ class Compiler {
   /** scope created for a def/class/lambda/comprehension node in the scope pass */
   private readonly scopeOfNode = new WeakMap<PnStruct, Scope>();
   private readonly tables: ModuleTables;
-  private readonly emit: BytecodeEmitter;
+  /** the emitter of the scope being compiled: bytecode, or native for native/viper scopes */
+  private emit: Emitter;
+  private readonly bcEmit: BytecodeEmitter;
+  private nativeEmit: NativeEmitter | null = null;
   private readonly features: CompileOptions['features'];
   private readonly constBoolFromObjects: boolean;
 
@@ -183,7 +187,8 @@ class Compiler {
     this.features = options.features;
     this.constBoolFromObjects = this.features.MICROPY_COMP_CONST_TUPLE || this.features.MICROPY_COMP_CONST;
     this.tables = new ModuleTables(options.sourceName);
-    this.emit = new BytecodeEmitter(this.tables, options.optimize, (s) => s.rawCode);
+    this.bcEmit = new BytecodeEmitter(this.tables, options.optimize, (s) => s.rawCode);
+    this.emit = this.bcEmit;
   }
 
   // --- errors ---------------------------------------------------------------
@@ -259,9 +264,9 @@ class Compiler {
       e.globalOpAt(id.qstrIndex, k, op);
     } else {
       const k = id.kind === IdKind.Local ? IdOpLocal.Fast : IdOpLocal.Deref;
-      if (op === 'load') e.loadLocal(id.localNum, k);
-      else if (op === 'store') e.storeLocal(id.localNum, k);
-      else e.deleteLocal(id.localNum, k);
+      if (op === 'load') e.loadLocal(id.localNum, k, name);
+      else if (op === 'store') e.storeLocal(id.localNum, k, name);
+      else e.deleteLocal(id.localNum, k, name);
     }
   }
 
@@ -483,7 +488,7 @@ class Compiler {
     if (this.scopeCur.kind !== ScopeKind.Module) {
       // thisScope's parent is scopeCur
       for (const id2 of thisScope.freeVarsInParentOrder()) {
-        this.emit.loadLocal(this.scopeCur.find(id2.name)!.localNum, IdOpLocal.Fast);
+        this.emit.loadLocal(this.scopeCur.find(id2.name)!.localNum, IdOpLocal.Fast, id2.name);
         nfree += 1;
       }
     }
@@ -1087,7 +1092,7 @@ class Compiler {
 
     this.increaseExceptLevel(l1, SetupBlockKind.Except);
     this.compileNode(pnBody);
-    this.emit.popExceptJump(successLabel);
+    this.emit.popExceptJump(successLabel, false);
 
     this.emit.labelAssign(l1);
     this.emit.startExceptHandler();
@@ -1140,7 +1145,7 @@ class Compiler {
         this.decreaseExceptLevel();
       }
 
-      this.emit.popExceptJump(l2);
+      this.emit.popExceptJump(l2, true);
       this.emit.labelAssign(endFinallyLabel);
       this.emit.adjustStackSize(1); // the exception instance
     }
@@ -1250,7 +1255,7 @@ class Compiler {
     this.emit.dupTop();
     this.compileAwaitObjectMethod('__anext__');
     this.cAssign(pns.args[0] ?? null, AssignKind.Store);
-    this.emit.popExceptJump(tryElseLabel);
+    this.emit.popExceptJump(tryElseLabel, false);
 
     this.emit.labelAssign(tryExceptionLabel);
     this.emit.startExceptHandler();
@@ -1259,7 +1264,7 @@ class Compiler {
     this.emit.binaryOp(BinaryOp.ExceptionMatch);
     this.emit.popJumpIf(false, tryFinallyLabel);
     this.emit.popTop();
-    this.emit.popExceptJump(whileElseLabel);
+    this.emit.popExceptJump(whileElseLabel, true);
 
     this.emit.labelAssign(tryFinallyLabel);
     this.emit.adjustStackSize(1); // the exception is on the stack here
@@ -2288,7 +2293,7 @@ class Compiler {
 
       const id = scope.find('__class__')!;
       if (id.kind === IdKind.Local) e.loadConstTok(Tok.KwNone);
-      else e.loadLocal(id.localNum, IdOpLocal.Fast);
+      else e.loadLocal(id.localNum, IdOpLocal.Fast, '__class__');
       e.returnValue();
     }
 
@@ -2320,23 +2325,30 @@ class Compiler {
 
     for (let i = 0; i < this.scopes.length && this.error === null; i++) this.scopes[i]!.computeThings();
 
-    this.emit.setMaxNumLabels(maxNumLabels);
+    this.bcEmit.setMaxNumLabels(maxNumLabels);
 
     for (let i = 0; i < this.scopes.length && this.error === null; i++) {
       const s = this.scopes[i]!;
-      if (s.emitOptions === EmitOpt.NativePython || s.emitOptions === EmitOpt.Viper) {
+      const native = s.emitOptions === EmitOpt.NativePython || s.emitOptions === EmitOpt.Viper;
+      if (native) {
         // (upstream reports this against the scope compiled last, not s)
         if (!nativeArchSupported(this.options.arch)) {
           this.error = { kind: 'NotImplementedError', message: 'cannot emit native code for this architecture' };
-        } else {
-          this.error = { kind: 'NotImplementedError', message: 'native code emission is not implemented in this compiler' };
+          break;
         }
-        break;
+        if (this.options.arch !== 'armv6') {
+          this.error = { kind: 'NotImplementedError', message: 'native code emission is not implemented in this compiler' };
+          break;
+        }
+        this.nativeEmit ??= new NativeEmitter(this.tables, (sc) => sc.rawCode, maxNumLabels);
+        this.emit = this.nativeEmit;
+      } else {
+        this.emit = this.bcEmit;
       }
-      this.compileScope(s, Pass.StackSize);
-      if (this.error === null) this.compileScope(s, Pass.CodeSize);
+      this.compileScopeNativeAware(s, Pass.StackSize);
+      if (this.error === null) this.compileScopeNativeAware(s, Pass.CodeSize);
       if (this.error === null) {
-        while (!this.compileScope(s, Pass.Emit)) {
+        while (!this.compileScopeNativeAware(s, Pass.Emit)) {
           // the emitter shrank the code: run the emit pass again
         }
       }
@@ -2353,6 +2365,13 @@ class Compiler {
       consts: this.tables.consts.slice(),
       root: moduleScope.rawCode,
     };
+  }
+
+  /** One pass over a scope; a native emitter's error (a viper type error) ends the compile. */
+  private compileScopeNativeAware(s: Scope, pass: Pass): boolean {
+    const done = this.compileScope(s, pass);
+    if (this.emit === this.nativeEmit && this.nativeEmit.error !== null) this.error = this.nativeEmit.error;
+    return done;
   }
 
   /**
