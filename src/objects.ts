@@ -48,3 +48,12 @@ export function textToByteString(text: string): string {
 export function byteStringToText(s: string): string {
   return new TextDecoder().decode(byteStringToBytes(s));
 }
+
+/**
+ * The runtime's native function table as a module constant: native code
+ * finds it through the constant table (saved as its own tag in .mpy).
+ */
+export interface FunTableConst {
+  readonly kind: 'funtable';
+}
+export const FUN_TABLE_CONST: FunTableConst = Object.freeze({ kind: 'funtable' as const });

@@ -8,7 +8,16 @@ export interface RawCodeBytecode {
   readonly children: readonly RawCode[];
 }
 
-export type RawCode = RawCodeBytecode;
+/** Machine code from the native emitter (native: with a bytecode-style prelude; viper: without). */
+export interface RawCodeNative {
+  readonly kind: 'native' | 'viper';
+  readonly funData: Uint8Array;
+  readonly children: readonly RawCode[];
+  /** native only: offset of the prelude inside funData (the reference keeps 16 bits of it) */
+  readonly preludeOffset?: number;
+}
+
+export type RawCode = RawCodeBytecode | RawCodeNative;
 
 export interface CompiledModule {
   /** The module's qstr table, byte strings in index order; entry 0 is the source name. */

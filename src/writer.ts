@@ -10,14 +10,14 @@ import {
   PersistentObj,
   nativeArchNumber,
 } from './mpy-format.ts';
-import type { ConstObj } from './objects.ts';
+import type { ConstObj, FunTableConst } from './objects.ts';
 import type { CompileOptions } from './options.ts';
 import type { CompiledModule, RawCode } from './rawcode.ts';
 import { staticQstrIndex } from '../qstr/static.ts';
 
 /**
- * The shape a native raw code takes when the native emitters produce one
- * (not yet part of `RawCode`): machine code plus what the saver records next to it.
+ * Any machine-code raw code the saver writes: the native emitter's (`RawCodeNative`)
+ * plus inline-assembler code, which the compiler does not produce yet.
  */
 export interface NativeRawCodeShape {
   readonly kind: 'native' | 'viper' | 'asm';
@@ -32,9 +32,8 @@ export interface NativeRawCodeShape {
 
 type AnyRawCode = RawCode | NativeRawCodeShape;
 
-/** Native modules reference the runtime's function table as a constant (not yet in ConstObj). */
-export const FUN_TABLE_CONST = Object.freeze({ kind: 'funtable' as const });
-type AnyConst = ConstObj | typeof FUN_TABLE_CONST;
+export { FUN_TABLE_CONST } from './objects.ts';
+type AnyConst = ConstObj | FunTableConst;
 
 function codeKindOf(rc: AnyRawCode): CodeKind {
   switch (rc.kind) {
