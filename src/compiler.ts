@@ -2340,7 +2340,9 @@ class Compiler {
           this.error = { kind: 'NotImplementedError', message: 'native code emission is not implemented in this compiler' };
           break;
         }
-        this.nativeEmit ??= new NativeEmitter(this.tables, (sc) => sc.rawCode, maxNumLabels);
+        this.nativeEmit ??= new NativeEmitter(this.tables, (sc) => sc.rawCode, maxNumLabels, (err) => {
+          this.error = err;
+        });
         this.emit = this.nativeEmit;
       } else {
         this.emit = this.bcEmit;
