@@ -249,6 +249,8 @@ export class NativeEmitter implements Emitter {
     private readonly tables: ModuleTables,
     private readonly rawCodeOf: (s: Scope) => MutableRawCode,
     private readonly firstOwnLabel: number,
+    /** upstream writes type errors straight into the compiler's error slot, which it checks between statements */
+    private readonly reportError: (err: { kind: CompileErrorKind; message: string }) => void = () => {},
   ) {}
 
   // global names are resolved to qstr-table entries only when code uses them
@@ -281,6 +283,7 @@ export class NativeEmitter implements Emitter {
 
   private viperError(message: string): void {
     this.error = { kind: 'ViperTypeError', message };
+    this.reportError(this.error);
   }
 
   private get isGenerator(): boolean {
