@@ -584,6 +584,8 @@ export class NativeEmitter implements Emitter {
   // --- virtual stack ------------------------------------------------------------
 
   private si(i: number): StackInfo {
+    // only reachable after a type error unbalanced the stack: the pass is already failing
+    if (i < 0) return { vtype: VT.PYOBJ, kind: SK.VALUE, data: 0 };
     let s = this.stack[i];
     if (s === undefined) {
       for (let k = this.stack.length; k <= i; k++) this.stack.push({ vtype: VT.UNBOUND, kind: SK.VALUE, data: 0 });
