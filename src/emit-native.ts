@@ -1609,15 +1609,14 @@ export class NativeEmitter implements Emitter {
 
   build(nArgs: number, kind: BuildKind): void {
     if (kind === BuildKind.Slice) {
+      const vts: number[] = [];
       if (nArgs === 2) {
-        this.prePopReg(REG_ARG_2);
-        this.prePopReg(REG_ARG_1);
+        vts.push(this.prePopReg(REG_ARG_2), this.prePopReg(REG_ARG_1));
         this.movRegConst(REG_ARG_3, F.CONST_NONE_OBJ);
       } else {
-        this.prePopReg(REG_ARG_3);
-        this.prePopReg(REG_ARG_2);
-        this.prePopReg(REG_ARG_1);
+        vts.push(this.prePopReg(REG_ARG_3), this.prePopReg(REG_ARG_2), this.prePopReg(REG_ARG_1));
       }
+      if (vts.some((v) => v !== VT.PYOBJ)) throw unsupported('slice bounds must be objects');
       this.call(F.NEW_SLICE);
       this.postPushReg(VT.PYOBJ, REG_RET);
       return;
