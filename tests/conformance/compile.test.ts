@@ -3,8 +3,10 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { compileManifest, featuresManifest, haveGolden, runEntry, type GoldenEntry } from './golden.ts';
 
-// Native-code variants belong to the native emitter (not implemented yet).
-const BYTECODE_VARIANTS = new Set(['base', 'O1', 'O2', 'O3', 'sib63']);
+// Bytecode variants, and the native emitter's for the Raspberry Pi's ARMv6. The
+// armv7m and x64 native variants are for targets this toolchain does not
+// generate machine code for (yet): those still raise NotImplementedError.
+const CHECKED_VARIANTS = new Set(['base', 'O1', 'O2', 'O3', 'sib63', 'armv6-native', 'armv6-viper']);
 
 const tally = new Map<string, { identical: number; total: number; referenceCrashed: number }>();
 
@@ -23,7 +25,7 @@ describe.skipIf(!haveGolden)('golden conformance (../shared/golden)', () => {
     console.warn('SKIPPED: ../shared/golden not found; conformance was NOT checked');
     return;
   }
-  const entries = compileManifest().filter((e) => BYTECODE_VARIANTS.has(e.group));
+  const entries = compileManifest().filter((e) => CHECKED_VARIANTS.has(e.group));
   for (const entry of entries) {
     it(`compile/${entry.group}: ${entry.input}`, () => check(entry));
   }
