@@ -155,6 +155,8 @@ function fixExpToDouble(t: bigint): number {
 
 /** The C library's pow() for the cases that reach it from folding. */
 function cPow(x: number, y: number): number {
+  // C: 1 to any power (even NaN) and -1 to an infinite power are 1; JS gives NaN
+  if (x === 1 || (x === -1 && (y === Infinity || y === -Infinity))) return 1;
   if (!Number.isFinite(x) || !Number.isFinite(y) || x === 0 || y === 0 || Number.isNaN(x) || x === 1) {
     return Math.pow(x, y);
   }

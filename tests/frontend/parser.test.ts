@@ -135,6 +135,10 @@ describe('parser: constant folding', () => {
     expect(value('2 ** -0.5')).toBe('<0.7071067811865476f>');
     expect(value('100 ** 0.25')).toBe('<3.1622776601683795f>');
     expect(value('2 ** 0.75')).toBe('<1.681792830507429f>');
+    // C's pow: 1 to any power (even NaN) and -1 to an infinite power are 1
+    expect(value('1 ** (1e400 - 1e400)')).toBe('<1f>');
+    expect(value('1.0 ** 1e400')).toBe('<1f>');
+    expect(value('(-1) ** -1e400')).toBe('<1f>');
   });
 
   it('leaves expressions the runtime would reject unfolded', () => {
