@@ -185,6 +185,12 @@ export function bytecodeOverflow(): CompileError {
   return new CompileError('RuntimeError', 'bytecode overflow');
 }
 
+/** The qstr/constant table operands of one pass, in order, with their indices. */
+interface OperandLog {
+  readonly keys: (string | ConstObj)[];
+  readonly indices: number[];
+}
+
 export class BytecodeEmitter {
   private pass: Pass = Pass.Scope;
   /** dead code after an unconditional jump/return/raise is not written */
@@ -202,6 +208,19 @@ export class BytecodeEmitter {
   private overflow = false;
   private nInfo = 0;
   private nCell = 0;
+
+  // Every pass over a scope asks the module tables for the same qstrs and
+  // constants in the same order. A pass records the answers, the next pass
+  // replays them, checking each key by identity, and goes back to table
+  // lookups at the first difference: the scope pass records for the
+  // stack-size pass (which records again, as the scope pass may differ),
+  // and that one for the code-size and emit passes. This saves a hash
+  // lookup per operand per pass on big modules.
+  private readonly scopePassUses = new Map<Scope, OperandLog>();
+  private lastPassUses: OperandLog | null = null;
+  private replayFrom: OperandLog | null = null;
+  private recordTo: OperandLog | null = null;
+  private replayPos = 0;
 
   constructor(
     private readonly tables: ModuleTables,
@@ -228,7 +247,43 @@ export class BytecodeEmitter {
   }
 
   private ciQstr(q: string): void {
-    this.ciUint(this.tables.useQstr(q));
+    this.ciUint(this.qstrOperand(q));
+  }
+
+  /** Module table index of a qstr operand (see scopePassUses). */
+  private qstrOperand(q: string): number {
+    let i: number;
+    const from = this.replayFrom;
+    if (from !== null && from.keys[this.replayPos] === q) {
+      i = from.indices[this.replayPos++]!;
+    } else {
+      this.replayFrom = null;
+      i = this.tables.useQstr(q);
+    }
+    const to = this.recordTo;
+    if (to !== null) {
+      to.keys.push(q);
+      to.indices.push(i);
+    }
+    return i;
+  }
+
+  /** Module table index of a constant operand (see scopePassUses). */
+  private constOperand(obj: ConstObj): number {
+    let i: number;
+    const from = this.replayFrom;
+    if (from !== null && from.keys[this.replayPos] === obj) {
+      i = from.indices[this.replayPos++]!;
+    } else {
+      this.replayFrom = null;
+      i = this.tables.useConst(obj);
+    }
+    const to = this.recordTo;
+    if (to !== null) {
+      to.keys.push(obj);
+      to.indices.push(i);
+    }
+    return i;
   }
 
   private writeLineInfo(bytesToSkip: number, linesToSkip: number): void {
@@ -313,11 +368,11 @@ export class BytecodeEmitter {
   }
 
   private byteQstr(stackAdj: number, b: number, q: string): void {
-    this.byteUint(stackAdj, b, this.tables.useQstr(q));
+    this.byteUint(stackAdj, b, this.qstrOperand(q));
   }
 
   private byteObj(stackAdj: number, b: number, obj: ConstObj): void {
-    this.byteUint(stackAdj, b, this.tables.useConst(obj));
+    this.byteUint(stackAdj, b, this.constOperand(obj));
   }
 
   private byteChild(stackAdj: number, b: number, rc: MutableRawCode): void {
@@ -363,6 +418,21 @@ export class BytecodeEmitter {
 
   startPass(pass: Pass, scope: Scope): void {
     this.pass = pass;
+    // the scope pass runs over all scopes first; then each scope gets its
+    // stack-size, code-size and emit passes in a row
+    this.replayPos = 0;
+    if (pass === Pass.Scope) {
+      this.replayFrom = null;
+      this.recordTo = { keys: [], indices: [] };
+      this.scopePassUses.set(scope, this.recordTo);
+    } else if (pass === Pass.StackSize) {
+      this.replayFrom = this.scopePassUses.get(scope) ?? null;
+      this.scopePassUses.delete(scope);
+      this.recordTo = this.lastPassUses = { keys: [], indices: [] };
+    } else {
+      this.replayFrom = this.lastPassUses;
+      this.recordTo = null;
+    }
     this.stackSize = 0;
     this.suppress = false;
     this.scope = scope;
