@@ -216,11 +216,14 @@ export class BytecodeEmitter {
   // stack-size pass (which records again, as the scope pass may differ),
   // and that one for the code-size and emit passes. This saves a hash
   // lookup per operand per pass on big modules.
-  private readonly scopePassUses = new Map<Scope, OperandLog>();
-  private lastPassUses: OperandLog | null = null;
+  // The scope pass logs all scopes into one log (a span per scope); the
+  // other passes log one scope at a time.
+  private readonly scopePassLog: OperandLog = { keys: [], indices: [] };
+  private readonly lastPassLog: OperandLog = { keys: [], indices: [] };
   private replayFrom: OperandLog | null = null;
-  private recordTo: OperandLog | null = null;
   private replayPos = 0;
+  private replayEnd = 0;
+  private recordTo: OperandLog | null = null;
 
   constructor(
     private readonly tables: ModuleTables,
@@ -250,11 +253,11 @@ export class BytecodeEmitter {
     this.ciUint(this.qstrOperand(q));
   }
 
-  /** Module table index of a qstr operand (see scopePassUses). */
+  /** Module table index of a qstr operand (see scopePassLog). */
   private qstrOperand(q: string): number {
     let i: number;
     const from = this.replayFrom;
-    if (from !== null && from.keys[this.replayPos] === q) {
+    if (from !== null && this.replayPos < this.replayEnd && from.keys[this.replayPos] === q) {
       i = from.indices[this.replayPos++]!;
     } else {
       this.replayFrom = null;
@@ -268,11 +271,11 @@ export class BytecodeEmitter {
     return i;
   }
 
-  /** Module table index of a constant operand (see scopePassUses). */
+  /** Module table index of a constant operand (see scopePassLog). */
   private constOperand(obj: ConstObj): number {
     let i: number;
     const from = this.replayFrom;
-    if (from !== null && from.keys[this.replayPos] === obj) {
+    if (from !== null && this.replayPos < this.replayEnd && from.keys[this.replayPos] === obj) {
       i = from.indices[this.replayPos++]!;
     } else {
       this.replayFrom = null;
@@ -420,17 +423,25 @@ export class BytecodeEmitter {
     this.pass = pass;
     // the scope pass runs over all scopes first; then each scope gets its
     // stack-size, code-size and emit passes in a row
-    this.replayPos = 0;
     if (pass === Pass.Scope) {
       this.replayFrom = null;
-      this.recordTo = { keys: [], indices: [] };
-      this.scopePassUses.set(scope, this.recordTo);
+      this.recordTo = this.scopePassLog;
+      scope.scopePassOperandStart = this.scopePassLog.keys.length;
     } else if (pass === Pass.StackSize) {
-      this.replayFrom = this.scopePassUses.get(scope) ?? null;
-      this.scopePassUses.delete(scope);
-      this.recordTo = this.lastPassUses = { keys: [], indices: [] };
+      if (scope.scopePassOperandEnd >= 0) {
+        this.replayFrom = this.scopePassLog;
+        this.replayPos = scope.scopePassOperandStart;
+        this.replayEnd = scope.scopePassOperandEnd;
+      } else {
+        this.replayFrom = null;
+      }
+      this.lastPassLog.keys.length = 0;
+      this.lastPassLog.indices.length = 0;
+      this.recordTo = this.lastPassLog;
     } else {
-      this.replayFrom = this.lastPassUses;
+      this.replayFrom = this.lastPassLog;
+      this.replayPos = 0;
+      this.replayEnd = this.lastPassLog.keys.length;
       this.recordTo = null;
     }
     this.stackSize = 0;
@@ -489,17 +500,20 @@ export class BytecodeEmitter {
     // are not parameters (closed-over variables) get the name "*"
     const nArgs = scope.numPosArgs + scope.numKwonlyArgs;
     if (nArgs > 0) {
-      const paramAt = new Map<number, string>();
+      const paramAt: (string | undefined)[] = new Array(nArgs).fill(undefined);
       for (const id of scope.ids) {
-        if (id.flags & ID_FLAG_IS_PARAM && !paramAt.has(id.localNum)) paramAt.set(id.localNum, id.name);
+        if (id.flags & ID_FLAG_IS_PARAM && id.localNum < nArgs && paramAt[id.localNum] === undefined) paramAt[id.localNum] = id.name;
       }
-      for (let i = 0; i < nArgs; i++) this.ciQstr(paramAt.get(i) ?? '*');
+      for (let i = 0; i < nArgs; i++) this.ciQstr(paramAt[i] ?? '*');
     }
   }
 
   /** Returns false when the emit pass must be run again (code size changed). */
   endPass(): boolean {
-    if (this.pass === Pass.Scope) return true;
+    if (this.pass === Pass.Scope) {
+      this.scope.scopePassOperandEnd = this.scopePassLog.keys.length;
+      return true;
+    }
 
     this.nInfo = this.codeInfoOffset - this.nInfo;
 

@@ -92,6 +92,9 @@ export class Scope {
   /** identifiers in order of first appearance (order matters for numbering) */
   readonly ids: IdInfo[] = [];
   private readonly byName = new Map<string, IdInfo>();
+  /** where the bytecode emitter's log of this scope's scope pass is (-1: not logged) */
+  scopePassOperandStart = -1;
+  scopePassOperandEnd = -1;
   /** the code object this scope compiles to (filled by its final emit pass) */
   readonly rawCode: MutableRawCode = { kind: 'bytecode', funData: new Uint8Array(0), children: [] };
 
