@@ -516,15 +516,7 @@ export class BytecodeEmitter {
     }
 
     this.nInfo = this.codeInfoOffset - this.nInfo;
-
-    // closure section: locals to be turned into cells
-    this.nCell = 0;
-    for (const id of this.scope.ids) {
-      if (id.kind === IdKind.Cell) {
-        this.ciByte(id.localNum & 0xff);
-        this.nCell++;
-      }
-    }
+    this.writeCellSection();
 
     if (this.pass === Pass.CodeSize) {
       this.codeInfoSize = this.codeInfoOffset;
@@ -543,6 +535,22 @@ export class BytecodeEmitter {
       rc.children = this.tables.children.slice(0, this.tables.ctCurChild) as RawCode[];
     }
     return true;
+  }
+
+  /**
+   * The closure section: locals to be turned into cells. (A loop of its own:
+   * V8 compiles a long-running loop on the fly when it first meets one, and
+   * code after such a loop in the same function would then deoptimize on
+   * every later call.)
+   */
+  private writeCellSection(): void {
+    this.nCell = 0;
+    for (const id of this.scope.ids) {
+      if (id.kind === IdKind.Cell) {
+        this.ciByte(id.localNum & 0xff);
+        this.nCell++;
+      }
+    }
   }
 
   adjustStackSize(delta: number): void {

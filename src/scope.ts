@@ -202,32 +202,43 @@ export class Scope {
    * come first (in the parent's order), then params, other locals, then cells.
    */
   computeThings(): void {
+    // each loop is a function of its own: V8 compiles a loop on the fly
+    // while the module scope's (long) first run is in it, and code after
+    // the loop in the same function would then deoptimize on every later call
+    if (this.scopeFlags & 0x04 /* VARARGS */) this.moveStarParam();
+    this.numLocals = 0;
+    this.numberParamsAndLocals();
+    this.numberCells();
+    if (this.parent !== null) this.numberFreeVars();
+  }
+
+  /** The *args parameter goes after all other positional/keyword params (but before **kw). */
+  private moveStarParam(): void {
     const ids = this.ids;
-    // the *args parameter goes after all other positional/keyword params (but before **kw)
-    if (this.scopeFlags & 0x04 /* VARARGS */) {
-      let paramIdx = -1;
-      for (let i = ids.length - 1; i >= 0; i--) {
-        const id = ids[i]!;
-        if (id.flags & ID_FLAG_IS_STAR_PARAM) {
-          if (paramIdx >= 0) {
-            const tmp = ids[paramIdx]!;
-            ids[paramIdx] = id;
-            ids[i] = tmp;
-            id.index = paramIdx;
-            tmp.index = i;
-          }
-          break;
-        } else if (paramIdx < 0 && id.flags === ID_FLAG_IS_PARAM) {
-          paramIdx = i;
+    let paramIdx = -1;
+    for (let i = ids.length - 1; i >= 0; i--) {
+      const id = ids[i]!;
+      if (id.flags & ID_FLAG_IS_STAR_PARAM) {
+        if (paramIdx >= 0) {
+          const tmp = ids[paramIdx]!;
+          ids[paramIdx] = id;
+          ids[i] = tmp;
+          id.index = paramIdx;
+          tmp.index = i;
         }
+        break;
+      } else if (paramIdx < 0 && id.flags === ID_FLAG_IS_PARAM) {
+        paramIdx = i;
       }
     }
+  }
 
-    this.numLocals = 0;
-    for (const id of ids) {
+  private numberParamsAndLocals(): void {
+    const funcLike = scopeIsFuncLike(this.kind);
+    for (const id of this.ids) {
       // a class's __class__ is not a local; if used it becomes a cell
       if (this.kind === ScopeKind.Class && id.name === '__class__') continue;
-      if (scopeIsFuncLike(this.kind) && id.kind === IdKind.GlobalImplicit) id.kind = IdKind.GlobalExplicit;
+      if (funcLike && id.kind === IdKind.GlobalImplicit) id.kind = IdKind.GlobalExplicit;
       // native code must know whether it touches globals (viper casts like int(x) do not)
       if (id.kind === IdKind.GlobalExplicit && !(this.emitOptions === EmitOpt.Viper && VIPER_CASTS.has(id.name))) {
         this.scopeFlags |= 0x10 /* REFGLOBALS */;
@@ -235,21 +246,26 @@ export class Scope {
       // params always take a local slot, even when they are cells
       if (id.kind === IdKind.Local || id.flags & ID_FLAG_IS_PARAM) id.localNum = this.numLocals++;
     }
-    for (const id of ids) {
+  }
+
+  private numberCells(): void {
+    for (const id of this.ids) {
       if (id.kind === IdKind.Cell && !(id.flags & ID_FLAG_IS_PARAM)) id.localNum = this.numLocals++;
     }
+  }
 
-    if (this.parent !== null) {
-      let numFree = 0;
-      for (const id2 of this.freeVarsInParentOrder()) id2.localNum = numFree++;
-      if (numFree > 0) {
-        for (const id of ids) {
-          if (id.kind !== IdKind.Free || id.flags & ID_FLAG_IS_PARAM) id.localNum += numFree;
-        }
-        // free vars are passed in like leading positional arguments
-        this.numPosArgs += numFree;
-        this.numLocals += numFree;
+  /** Free vars come first (in the parent's order), shifting the other slots. */
+  private numberFreeVars(): void {
+    let numFree = 0;
+    for (const id2 of this.freeVarsInParentOrder()) id2.localNum = numFree++;
+    if (numFree > 0) {
+      for (const id of this.ids) {
+        if (id.kind !== IdKind.Free || id.flags & ID_FLAG_IS_PARAM) id.localNum += numFree;
       }
+      // free vars are passed in like leading positional arguments
+      this.numPosArgs += numFree;
+      this.numLocals += numFree;
     }
   }
+
 }
