@@ -291,6 +291,21 @@ export class BytecodeEmitter {
 
   private writeLineInfo(bytesToSkip: number, linesToSkip: number): void {
     while (bytesToSkip > 0 || linesToSkip > 0) {
+      if (bytesToSkip === 0 && linesToSkip >= LINE_INFO_MAX_LINES) {
+        // a run of whole 2-byte "skip 2047 lines" entries (a function far
+        // down a big file starts with one per 2047 lines): written at once
+        const full = Math.floor(linesToSkip / LINE_INFO_MAX_LINES);
+        if (this.pass === Pass.Emit) {
+          const code = this.code;
+          for (let k = 0, at = this.codeInfoOffset; k < full; k++, at += 2) {
+            code[at] = 0x80 | ((LINE_INFO_MAX_LINES >> 4) & 0x70);
+            code[at + 1] = LINE_INFO_MAX_LINES & 0xff;
+          }
+        }
+        this.codeInfoOffset += 2 * full;
+        linesToSkip -= full * LINE_INFO_MAX_LINES;
+        continue;
+      }
       let b: number;
       let l: number;
       if (linesToSkip <= 6 || bytesToSkip > 0xf) {
@@ -301,7 +316,7 @@ export class BytecodeEmitter {
       } else {
         // 0b1LLLBBBB 0bLLLLLLLL
         b = Math.min(bytesToSkip, 0xf);
-        l = Math.min(linesToSkip, 0x7ff);
+        l = Math.min(linesToSkip, LINE_INFO_MAX_LINES);
         this.ciByte(0x80 | b | ((l >> 4) & 0x70));
         this.ciByte(l & 0xff);
       }
@@ -878,6 +893,9 @@ export class BytecodeEmitter {
 }
 
 const MAX_SAFE_BIG = BigInt(Number.MAX_SAFE_INTEGER);
+
+/** Most lines one line-info entry can skip (its 2-byte form). */
+const LINE_INFO_MAX_LINES = 0x7ff;
 
 const ELLIPSIS: ConstObj = Object.freeze({ kind: 'ellipsis' }) as ConstObj;
 
