@@ -76,6 +76,12 @@ enum AssignKind {
 
 type StructLike = PnStruct | PnConst;
 
+enum IdLogMode {
+  Off,
+  Record,
+  Replay,
+}
+
 function isStruct(pn: ParseNode): pn is StructLike {
   return pn !== null && (pn.kind === 'rule' || pn.kind === 'const');
 }
@@ -170,6 +176,14 @@ class Compiler {
   private breakContinueExceptLevel = 0;
   private readonly scopes: Scope[] = [];
   private scopeCur!: Scope;
+  // Identifier lookups of a scope's stack-size pass, replayed by its
+  // code-size and emit passes (which look up the same names in the same
+  // order; each replayed entry is checked by identity of the name string,
+  // the one from the parse node, and a difference falls back to lookups).
+  private readonly idLogNames: string[] = [];
+  private readonly idLogIds: IdInfo[] = [];
+  private idLogMode = IdLogMode.Off;
+  private idLogPos = 0;
   /** scope created for a def/class/lambda/comprehension node in the scope pass */
   private readonly scopeOfNode = new WeakMap<PnStruct, Scope>();
   private readonly tables: ModuleTables;
@@ -254,8 +268,18 @@ class Compiler {
   // --- identifiers ----------------------------------------------------------
 
   private idOp(name: string, op: 'load' | 'store' | 'delete'): void {
-    const id = this.scopeCur.find(name);
-    if (id === undefined) throw new Error(`compiler: identifier ${name} unknown after scope pass`);
+    let id: IdInfo | undefined;
+    if (this.idLogMode === IdLogMode.Replay && this.idLogNames[this.idLogPos] === name) {
+      id = this.idLogIds[this.idLogPos++]!;
+    } else {
+      if (this.idLogMode === IdLogMode.Replay) this.idLogMode = IdLogMode.Off;
+      id = this.scopeCur.find(name);
+      if (id === undefined) throw new Error(`compiler: identifier ${name} unknown after scope pass`);
+      if (this.idLogMode === IdLogMode.Record) {
+        this.idLogNames.push(name);
+        this.idLogIds.push(id);
+      }
+    }
     const e = this.emit;
     if (id.kind === IdKind.GlobalImplicit || id.kind === IdKind.GlobalImplicitAssigned || id.kind === IdKind.GlobalExplicit) {
       const k = id.kind === IdKind.GlobalExplicit ? IdOpGlobal.Global : IdOpGlobal.Name;
@@ -2199,6 +2223,14 @@ class Compiler {
     this.scopeCur = scope;
     this.nextLabel = 0;
     this.tables.startPass(pass);
+    this.idLogPos = 0;
+    if (pass === Pass.StackSize) {
+      this.idLogNames.length = 0;
+      this.idLogIds.length = 0;
+      this.idLogMode = IdLogMode.Record;
+    } else {
+      this.idLogMode = pass === Pass.Scope ? IdLogMode.Off : IdLogMode.Replay;
+    }
     this.emit.startPass(pass, scope);
 
     if (pass === Pass.Scope) {
