@@ -10,6 +10,13 @@
 // - constant expressions are folded as they are reduced (arithmetic,
 //   and/or/not, `const()` definitions, `math.pi` style module constants,
 //   tuples of constants), and lone constant statements become `pass`.
+//
+// Folding follows the reference's runtime object by object: an int is a
+// host small int or a big-int object (see constfold.ts; a big int is a
+// constant node even when its value fits), and a constant keeps its
+// identity where the reference's object does (`math.nan` is one shared
+// object, a const() name stands for its value's object, unary + returns its
+// operand), which the constant table's de-duplication relies on.
 import { selectRules, type RuleDef, type RuleName } from '../grammar/rules.ts';
 import { CompileError } from './errors.ts';
 import { Lexer } from './lexer.ts';
