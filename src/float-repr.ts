@@ -128,6 +128,7 @@ function extMul(ah: number, al: number, ae: number, bh: number, bl: number, be: 
 /** a / b, rounded (a long division producing the quotient's 64 bits, a rounding bit and a sticky bit). */
 function extDiv(ah: number, al: number, ae: number, bh: number, bl: number, be: number): void {
   if (ah === 0) return setZero();
+  if (bl === 0) return extDivShort(ah, al, ae, bh, be);
   // remainder (rh, rl) < b throughout; quotient bits shift into (qh, ql)
   let rh = ah;
   let rl = al;
@@ -167,6 +168,74 @@ function extDiv(ah: number, al: number, ae: number, bh: number, bl: number, be: 
     }
   }
   if (roundBit === 1 && (rh !== 0 || rl !== 0 || (ql & 1) === 1)) {
+    ql += 1;
+    if (ql === TWO32) {
+      ql = 0;
+      qh += 1;
+      if (qh === TWO32) {
+        qh = 0x80000000;
+        e += 1;
+      }
+    }
+  }
+  RH = qh;
+  RL = ql;
+  RE = e;
+}
+
+// dividend digits for extDivShort, base 2^16, most significant first
+const SHORT_DIGITS = new Float64Array(7);
+
+/**
+ * a / b for a divisor with a zero low half (10, 100, 10^4, 10^8: the
+ * common powers of ten), rounded: short division by the 32-bit high half,
+ * 16 bits at a time, gives the same 65-bit quotient and remainder test as
+ * the bitwise division.
+ */
+function extDivShort(ah: number, al: number, ae: number, bh: number, be: number): void {
+  // Q = floor(a * 2^s / b) = floor(a * 2^(s - 32) / bh), with s chosen so that 2^64 <= Q < 2^65
+  const s = ah >= bh ? 64 : 65;
+  const d = SHORT_DIGITS;
+  let n: number;
+  if (s === 64) {
+    d[0] = ah >>> 16;
+    d[1] = ah & 0xffff;
+    d[2] = al >>> 16;
+    d[3] = al & 0xffff;
+    n = 4;
+  } else {
+    // a * 2, one bit more
+    d[0] = ah >>> 31;
+    d[1] = (ah >>> 15) & 0xffff;
+    d[2] = ((ah & 0x7fff) << 1) | (al >>> 31);
+    d[3] = (al >>> 15) & 0xffff;
+    d[4] = (al & 0x7fff) << 1;
+    n = 5;
+  }
+  d[n] = 0;
+  d[n + 1] = 0;
+  n += 2;
+  // the quotient's low 80 bits as five 16-bit digits (q4 is its top bit)
+  let q4 = 0;
+  let q3 = 0;
+  let q2 = 0;
+  let q1 = 0;
+  let q0 = 0;
+  let r = 0;
+  for (let i = 0; i < n; i++) {
+    const cur = r * 65536 + d[i]!; // < 2^48
+    const qd = Math.floor(cur / bh);
+    r = cur - qd * bh;
+    q4 = q3;
+    q3 = q2;
+    q2 = q1;
+    q1 = q0;
+    q0 = qd;
+  }
+  let qh = q4 * 0x80000000 + q3 * 0x8000 + Math.floor(q2 / 2);
+  let ql = (q2 % 2) * 0x80000000 + q1 * 0x8000 + Math.floor(q0 / 2);
+  let e = ae - be - s + 1;
+  if (q0 % 2 === 1 && (r !== 0 || ql % 2 === 1)) {
     ql += 1;
     if (ql === TWO32) {
       ql = 0;
