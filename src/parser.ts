@@ -54,9 +54,125 @@ interface Tables {
   readonly n: Uint8Array;
   readonly ident: Uint8Array;
   readonly blank: Uint8Array;
-  /** per rule: args encoded as kind << 12 | value */
-  readonly args: readonly Uint16Array[];
+  /** all rules' args, encoded as kind << 12 | value; rule r's start at argBase[r] */
+  readonly argFlat: Uint16Array;
+  readonly argBase: Uint16Array;
   readonly id: ReadonlyMap<string, number>;
+  /** per (rule, token): 0 not known yet, 1 the rule fails cleanly on that token, 2 it may not (see failsCleanly) */
+  readonly cleanFail: Uint8Array;
+  /** per (rule, token): where the rule's descent starts in `descents`, DESCENT_UNKNOWN or DESCENT_NONE */
+  readonly descentAt: Int32Array;
+  /** descents: a length, then (rule, arg index) pairs */
+  readonly descents: number[];
+}
+
+// A rule "fails cleanly" on a token when trying it with that token as the
+// current one ends in a plain backtrack: no token matches anywhere in the
+// attempt, nothing is pushed on the result stack and no syntax error is
+// raised, only rule-stack entries come and go. The parser skips such
+// attempts and acts on their failure directly, which is the same as running
+// them, as long as the rule stack is far from its limit (the attempt's
+// transient entries could otherwise reach it).
+const CLEAN_FAIL_UNKNOWN = 0;
+const CLEAN_FAIL_YES = 1;
+const CLEAN_FAIL_NO = 2;
+const CLEAN_FAIL_IN_PROGRESS = 3;
+// An attempt pushes at most two entries per level of rule nesting it goes
+// through; the grammar nests far less than this deep without consuming a token.
+const CLEAN_FAIL_MAX_NESTING = 200;
+const SKIP_STACK_MARGIN = 2 * CLEAN_FAIL_MAX_NESTING + 8;
+
+// A rule freshly pushed with a given current token goes through a fixed
+// series of steps until some rule takes that token: each rule on the way
+// pushes itself back (to continue after its child) and then its child.
+// The rule-stack entries this leaves are a function of (rule, token), so
+// the parser writes them in one go instead of looping through the rules
+// ("the descent"). It stops at the first rule that will act on the token
+// (or on an optional part that is missing), which is left to the main loop,
+// and is only used far from the rule stack's limit, like the skipping of
+// clean failures.
+const DESCENT_UNKNOWN = -1;
+const DESCENT_NONE = -2;
+
+function descentOf(t: Tables, rule: number, tok: number): number {
+  const key = rule * Tok.NumberOf + tok;
+  const at = t.descentAt[key]!;
+  if (at !== DESCENT_UNKNOWN) return at;
+  const pairs: number[] = [];
+  let cur = rule;
+  let found = false;
+  for (let nesting = 0; nesting <= CLEAN_FAIL_MAX_NESTING; nesting++) {
+    const a0 = t.argBase[cur]!;
+    const n = t.n[cur]!;
+    const act = t.act[cur]!;
+    let next = -1;
+    if (act === ACT_OR) {
+      for (let i = 0; i < n; i++) {
+        const arg = t.argFlat[a0 + i]!;
+        if (arg >> 12 === ARG_TOK) {
+          if ((arg & 0xfff) === tok) break; // cur takes the token
+        } else if (!failsCleanly(t, arg & 0xfff, tok)) {
+          if (i + 1 < n) pairs.push(cur, i + 1);
+          next = arg & 0xfff;
+          break;
+        }
+      }
+    } else if ((act === ACT_AND || act === ACT_LIST) && n > 0) {
+      const arg = t.argFlat[a0]!;
+      if (arg >> 12 !== ARG_TOK && !failsCleanly(t, arg & 0xfff, tok)) {
+        pairs.push(cur, 1);
+        next = arg & 0xfff;
+      }
+    }
+    if (next < 0) {
+      // cur acts on the token itself (or fails): the main loop takes over here
+      pairs.push(cur, 0);
+      found = true;
+      break;
+    }
+    cur = next;
+  }
+  let result = DESCENT_NONE;
+  if (found && pairs.length > 2) {
+    result = t.descents.length;
+    t.descents.push(pairs.length / 2, ...pairs);
+  }
+  t.descentAt[key] = result;
+  return result;
+}
+
+function failsCleanly(t: Tables, rule: number, tok: number, nesting = 0): boolean {
+  const key = rule * Tok.NumberOf + tok;
+  const known = t.cleanFail[key]!;
+  if (known === CLEAN_FAIL_YES) return true;
+  if (known !== CLEAN_FAIL_UNKNOWN) return false; // no, or a cycle: be conservative
+  if (nesting > CLEAN_FAIL_MAX_NESTING) throw new Error('grammar: rules nest too deeply without consuming a token');
+  t.cleanFail[key] = CLEAN_FAIL_IN_PROGRESS;
+  const a0 = t.argBase[rule]!;
+  const n = t.n[rule]!;
+  const act = t.act[rule]!;
+  let clean: boolean;
+  if (act === ACT_OR) {
+    // every alternative must fail cleanly
+    clean = true;
+    for (let i = 0; i < n && clean; i++) {
+      const arg = t.argFlat[a0 + i]!;
+      if (arg >> 12 === ARG_TOK) clean = (arg & 0xfff) !== tok;
+      else clean = failsCleanly(t, arg & 0xfff, tok, nesting + 1);
+    }
+  } else if (act === ACT_AND || act === ACT_LIST) {
+    // only the first argument is tried; an optional first part of an `and`
+    // that fails records an empty result, which is not clean
+    const arg = t.argFlat[a0]!;
+    if (n === 0) clean = false;
+    else if (arg >> 12 === ARG_TOK) clean = (arg & 0xfff) !== tok;
+    else if (act === ACT_AND && arg >> 12 === ARG_OPT) clean = false;
+    else clean = failsCleanly(t, arg & 0xfff, tok, nesting + 1);
+  } else {
+    clean = false;
+  }
+  t.cleanFail[key] = clean ? CLEAN_FAIL_YES : CLEAN_FAIL_NO;
+  return clean;
 }
 
 const tableCache = new Map<string, Tables>();
@@ -72,13 +188,12 @@ function tablesFor(f: Readonly<CompilerFeatures>): Tables {
   const n = new Uint8Array(count);
   const ident = new Uint8Array(count);
   const blank = new Uint8Array(count);
-  const args: Uint16Array[] = [];
+  const flat: number[] = [];
+  const argBase = new Uint16Array(count);
   rules.forEach((d: RuleDef | null, i) => {
     names.push(d === null ? 'const_object' : d.name);
-    if (d === null) {
-      args.push(new Uint16Array(0));
-      return;
-    }
+    argBase[i] = flat.length;
+    if (d === null) return;
     if (d.act.kind === 'or') {
       act[i] = ACT_OR;
       n[i] = d.act.n;
@@ -91,16 +206,21 @@ function tablesFor(f: Readonly<CompilerFeatures>): Tables {
       act[i] = ACT_LIST;
       n[i] = d.act.n;
     }
-    args.push(
-      Uint16Array.from(d.args, (a) => {
-        if (a.kind === 'tok') return (ARG_TOK << 12) | a.tok;
+    for (const a of d.args) {
+      if (a.kind === 'tok') {
+        flat.push((ARG_TOK << 12) | a.tok);
+      } else {
         const r = ids.get(a.rule);
         if (r === undefined) throw new Error(`grammar: unknown rule ${a.rule}`);
-        return ((a.kind === 'rule' ? ARG_RULE : ARG_OPT) << 12) | r;
-      }),
-    );
+        flat.push(((a.kind === 'rule' ? ARG_RULE : ARG_OPT) << 12) | r);
+      }
+    }
   });
-  const t: Tables = { names, act, n, ident, blank, args, id: ids };
+  const t: Tables = { names, act, n, ident, blank, argFlat: Uint16Array.from(flat), argBase, id: ids,
+    cleanFail: new Uint8Array(count * Tok.NumberOf),
+    descentAt: new Int32Array(count * Tok.NumberOf).fill(DESCENT_UNKNOWN),
+    descents: [],
+  };
   tableCache.set(key, t);
   return t;
 }
@@ -190,10 +310,9 @@ class Parser {
   private readonly f: Readonly<CompilerFeatures>;
   private readonly smallIntBits: number;
   private readonly pool: QstrPool;
-  // rule stack as parallel arrays
-  private readonly rsId: number[] = [];
-  private readonly rsArg: number[] = [];
-  private readonly rsLine: number[] = [];
+  // rule stack: (rule id, arg index, line) triples in a typed array
+  private rs: Int32Array = new Int32Array(3 * 64);
+  private rsTop = 0; // number of entries
   private readonly res: ParseNode[] = [];
   private readonly consts = new Map<string, ConstObj>();
 
@@ -232,14 +351,52 @@ class Parser {
     this.lex = new Lexer(source, { features: this.f, optimize: options.optimize });
   }
 
-  private pushRule(line: number, rule: number, arg: number): void {
-    if (this.rsId.length >= RULE_STACK_LIMIT) throw new CompileError('MemoryError', RULE_STACK_FAIL_MESSAGE);
-    this.rsId.push(rule);
-    this.rsArg.push(arg);
-    this.rsLine.push(line);
+  /**
+   * Room for `k` more rule-stack entries above `top` (the main loop keeps
+   * the stack top in a local and writes the entries itself). Fails as the
+   * reference does when the stack would outgrow its limit.
+   */
+  private reserveRules(top: number, k: number): Int32Array {
+    if (top + k > RULE_STACK_LIMIT) throw new CompileError('MemoryError', RULE_STACK_FAIL_MESSAGE);
+    let rs = this.rs;
+    if (3 * (top + k) > rs.length) {
+      const grown = new Int32Array(rs.length * 2);
+      grown.set(rs);
+      this.rs = rs = grown;
+    }
+    return rs;
   }
+  /**
+   * Pushes `child` as a fresh rule at `top` (room for one entry is already
+   * there), or, far from the stack limit, its whole descent. Returns the new
+   * top; the stack array may have grown (this.rs).
+   */
+  private pushFresh(top: number, child: number, tok: number, line: number): number {
+    let rs = this.rs;
+    if (top < RULE_STACK_LIMIT - SKIP_STACK_MARGIN) {
+      const t = this.t;
+      const at = descentOf(t, child, tok);
+      if (at >= 0) {
+        const d = t.descents;
+        const len = d[at]!;
+        rs = this.reserveRules(top, len);
+        for (let k = 0, p = at + 1; k < len; k++, p += 2) {
+          rs[3 * top] = d[p]!;
+          rs[3 * top + 1] = d[p + 1]!;
+          rs[3 * top + 2] = line;
+          top += 1;
+        }
+        return top;
+      }
+    }
+    rs[3 * top] = child;
+    rs[3 * top + 1] = 0;
+    rs[3 * top + 2] = line;
+    return top + 1;
+  }
+
   private peekRule(n: number): number {
-    return this.rsId[this.rsId.length - 1 - n]!;
+    return this.rs[3 * (this.rsTop - 1 - n)]!;
   }
   private peek(pos: number): ParseNode {
     return this.res[this.res.length - 1 - pos]!;
@@ -463,11 +620,7 @@ class Parser {
     if (ruleId === R.testlist_comp_3c && this.peekRule(2) === R.atom_paren) {
       // "(a, b)": the pending testlist_comp_3b and testlist_comp rules are done too
       if (this.buildTupleFromStack(line, numArgs)) {
-        for (let k = 0; k < 2; k++) {
-          this.rsId.pop();
-          this.rsArg.pop();
-          this.rsLine.pop();
-        }
+        this.rsTop -= 2;
         return true;
       }
     }
@@ -476,6 +629,13 @@ class Parser {
       return this.buildTupleFromStack(line, numArgs);
     }
     return false;
+  }
+
+  /** pushResultRule for the main loop, which holds the rule-stack top in a local: returns the new top. */
+  private reduceRule(top: number, line: number, ruleId: number, numArgs: number): number {
+    this.rsTop = top;
+    this.pushResultRule(line, ruleId, numArgs);
+    return this.rsTop;
   }
 
   private pushResultRule(line: number, ruleId: number, numArgs: number): void {
@@ -539,20 +699,24 @@ class Parser {
   parse(): ParseNode {
     const t = this.t;
     const lex = this.lex;
-    const rsId = this.rsId;
-    const rsArg = this.rsArg;
-    const rsLine = this.rsLine;
+    const argFlat = t.argFlat;
+    const skipBelow = RULE_STACK_LIMIT - SKIP_STACK_MARGIN;
     const keepDocStrings = this.f.MICROPY_ENABLE_DOC_STRING;
 
-    this.pushRule(lex.tokLine, this.R.file_input, 0);
+    let rs = this.reserveRules(0, 1);
+    rs[0] = this.R.file_input;
+    rs[1] = 0;
+    rs[2] = lex.tokLine;
+    let top = 1;
     let backtrack = false;
 
-    while (rsId.length > 0) {
-      const ruleId = rsId.pop()!;
-      let i = rsArg.pop()!;
-      const ruleLine = rsLine.pop()!;
+    while (top > 0) {
+      top -= 1;
+      const ruleId = rs[3 * top]!;
+      let i = rs[3 * top + 1]!;
+      const ruleLine = rs[3 * top + 2]!;
       const act = t.act[ruleId]!;
-      const ruleArgs = t.args[ruleId]!;
+      const a0 = t.argBase[ruleId]!; // this rule's args: argFlat[a0 + k]
       const n = t.n[ruleId]!;
 
       if (act === ACT_OR) {
@@ -560,7 +724,7 @@ class Parser {
         backtrack = false;
         let descended = false;
         for (; i < n; ++i) {
-          const arg = ruleArgs[i]!;
+          const arg = argFlat[a0 + i]!;
           if (arg >> 12 === ARG_TOK) {
             if (lex.tokKind === (arg & 0xfff)) {
               this.pushToken(ruleId);
@@ -569,8 +733,20 @@ class Parser {
               break;
             }
           } else {
-            if (i + 1 < n) this.pushRule(ruleLine, ruleId, i + 1);
-            this.pushRule(lex.tokLine, arg & 0xfff, 0);
+            const child = arg & 0xfff;
+            if (top < skipBelow && failsCleanly(t, child, lex.tokKind)) continue;
+            if (i + 1 < n) {
+              // come back here for the next alternative if the child fails
+              rs = this.reserveRules(top, 2);
+              rs[3 * top] = ruleId;
+              rs[3 * top + 1] = i + 1;
+              rs[3 * top + 2] = ruleLine;
+              top += 1;
+            } else {
+              rs = this.reserveRules(top, 1);
+            }
+            top = this.pushFresh(top, child, lex.tokKind, lex.tokLine);
+            rs = this.rs;
             descended = true;
             break;
           }
@@ -581,7 +757,7 @@ class Parser {
 
       if (act === ACT_AND) {
         if (backtrack) {
-          if (ruleArgs[i - 1]! >> 12 === ARG_OPT) {
+          if (argFlat[a0 + (i - 1)]! >> 12 === ARG_OPT) {
             // an optional part failed: record it as empty and go on
             this.res.push(null);
             backtrack = false;
@@ -593,7 +769,7 @@ class Parser {
         }
         let pending = false;
         for (; i < n; ++i) {
-          const arg = ruleArgs[i]!;
+          const arg = argFlat[a0 + i]!;
           if (arg >> 12 === ARG_TOK) {
             const tk = arg & 0xfff;
             if (lex.tokKind === tk) {
@@ -606,8 +782,24 @@ class Parser {
               break;
             }
           } else {
-            this.pushRule(ruleLine, ruleId, i + 1);
-            this.pushRule(lex.tokLine, arg & 0xfff, 0);
+            const child = arg & 0xfff;
+            if (top < skipBelow && failsCleanly(t, child, lex.tokKind)) {
+              // as when the child is tried and fails (see the backtrack case above)
+              if (arg >> 12 === ARG_OPT) {
+                this.res.push(null);
+                continue;
+              }
+              if (i > 0) this.failSyntax();
+              backtrack = true;
+              pending = true;
+              break;
+            }
+            rs = this.reserveRules(top, 2);
+            rs[3 * top] = ruleId;
+            rs[3 * top + 1] = i + 1;
+            rs[3 * top + 2] = ruleLine;
+            top = this.pushFresh(top + 1, child, lex.tokKind, lex.tokLine);
+            rs = this.rs;
             pending = true;
             break;
           }
@@ -621,7 +813,7 @@ class Parser {
           if (p !== null && (p.kind === 'int' || p.kind === 'str' || p.kind === 'tok' || p.kind === 'const')) {
             this.pop();
             this.pop();
-            this.pushResultRule(ruleLine, this.R.pass_stmt, 0);
+            top = this.reduceRule(top, ruleLine, this.R.pass_stmt, 0);
             continue;
           }
         }
@@ -630,7 +822,7 @@ class Parser {
         let numNotNil = 0;
         for (let x = n; x > 0; ) {
           --x;
-          const arg = ruleArgs[x]!;
+          const arg = argFlat[a0 + x]!;
           if (arg >> 12 === ARG_TOK) {
             if ((arg & 0xfff) === Tok.Name) {
               count += 1;
@@ -654,7 +846,7 @@ class Parser {
             this.res.push(null);
             count += 1;
           }
-          this.pushResultRule(ruleLine, ruleId, count);
+          top = this.reduceRule(top, ruleLine, ruleId, count);
         }
         continue;
       }
@@ -665,7 +857,7 @@ class Parser {
       if (!doBacktrack) {
         let descended = false;
         for (;;) {
-          const arg = ruleArgs[i & 1 & n]!;
+          const arg = argFlat[a0 + (i & 1 & n)]!;
           if (arg >> 12 === ARG_TOK) {
             if (lex.tokKind === (arg & 0xfff)) {
               if (!(i & 1 & n)) this.pushToken(ruleId);
@@ -678,8 +870,20 @@ class Parser {
               break;
             }
           } else {
-            this.pushRule(ruleLine, ruleId, i + 1);
-            this.pushRule(lex.tokLine, arg & 0xfff, 0);
+            const child = arg & 0xfff;
+            if (top < skipBelow && failsCleanly(t, child, lex.tokKind)) {
+              // as when the child is tried and fails
+              i += 1;
+              backtrack = true;
+              doBacktrack = true;
+              break;
+            }
+            rs = this.reserveRules(top, 2);
+            rs[3 * top] = ruleId;
+            rs[3 * top + 1] = i + 1;
+            rs[3 * top + 2] = ruleLine;
+            top = this.pushFresh(top + 1, child, lex.tokKind, lex.tokLine);
+            rs = this.rs;
             descended = true;
             break;
           }
@@ -707,15 +911,15 @@ class Parser {
         }
       }
       i -= 1;
-      if (n & 1 && ruleArgs[1]! >> 12 === ARG_TOK) {
+      if (n & 1 && argFlat[a0 + 1]! >> 12 === ARG_TOK) {
         // separators that are tokens are not on the result stack
         i = (i + 1) >> 1;
       }
       if (i === 1) {
-        if (hadTrailingSep) this.pushResultRule(ruleLine, ruleId, i);
+        if (hadTrailingSep) top = this.reduceRule(top, ruleLine, ruleId, i);
         // else: a single item is left as it is
       } else {
-        this.pushResultRule(ruleLine, ruleId, i);
+        top = this.reduceRule(top, ruleLine, ruleId, i);
       }
     }
 
