@@ -8,7 +8,8 @@
 // a 64-bit integer, scales it by a power of ten with 64-bit-mantissa
 // arithmetic (repeated squaring of 10), then rounds to double. That double
 // rounding occasionally differs from a correctly rounded parse, so it is
-// emulated here with exact BigInt arithmetic rounded to 64 bits per step.
+// emulated exactly (float-repr.ts, shared with the repr round-trip check).
+import { parseDecimalFloat } from './float-repr.ts';
 import type { ConstObj } from './objects.ts';
 
 /** A malformed literal; the parser reports it as a SyntaxError at the token's line. */
@@ -91,14 +92,17 @@ export function parseIntegerLiteral(text: string): bigint {
   return neg ? -val : val;
 }
 
-// ---- 80-bit extended precision emulation ----
+// ---- float literals ----
+// The reference scales the accumulated digits with x87 long double
+// arithmetic; float-repr.ts emulates exactly that (its parser is the one the
+// repr round-trip uses too), so literals are parsed there.
 
-/** A positive finite x87 extended value m * 2^e with a 64-bit normalised m, or infinity. */
-type Ext = { readonly m: bigint; readonly e: number } | 'inf' | 'zero';
+/** Parses an unsigned decimal; returns the value and where parsing stopped, or undefined for a bad exponent. */
+function parseFloatInternal(text: string, start: number): { value: number; end: number } | undefined {
+  return parseDecimalFloat(text, start);
+}
 
-const EXT_BITS = 64;
-const EXT_MAX_EXP = 16383; // largest unbiased exponent of a normal value
-const EXT_MIN_EXP = -16382;
+// ---- exact helpers for folding ----
 
 function bitLength(n: bigint): number {
   return n === 0n ? 0 : n.toString(2).length;
@@ -125,48 +129,6 @@ function roundToBits(n: bigint, e: number, bits: number, sticky: boolean): { m: 
   return { m: q, e: ee };
 }
 
-function extFrom(n: bigint, e: number, sticky: boolean): Ext {
-  const r = roundToBits(n, e, EXT_BITS, sticky);
-  const exp = r.e + EXT_BITS - 1;
-  if (exp > EXT_MAX_EXP) return 'inf';
-  if (exp < EXT_MIN_EXP - EXT_BITS) return 'zero';
-  return r;
-}
-
-function extMul(a: Ext, b: Ext): Ext {
-  if (a === 'zero' || b === 'zero') return 'zero';
-  if (a === 'inf' || b === 'inf') return 'inf';
-  return extFrom(a.m * b.m, a.e + b.e, false);
-}
-
-function extDiv(a: Ext, b: Ext): Ext {
-  if (a === 'zero' || b === 'inf') return 'zero';
-  if (a === 'inf') return 'inf';
-  if (b === 'zero') return 'inf';
-  const EXTRA = 130n;
-  const num = a.m << EXTRA;
-  const q = num / b.m;
-  const r = num % b.m;
-  return extFrom(q, a.e - b.e - Number(EXTRA), r !== 0n);
-}
-
-/** Rounds an extended value to the nearest double (the C cast). */
-function extToDouble(x: Ext): number {
-  if (x === 'zero') return 0;
-  if (x === 'inf') return Infinity;
-  // value = m * 2^e with m of 64 bits; exponent of the leading bit:
-  const lead = x.e + EXT_BITS - 1;
-  let bits = 53;
-  if (lead < -1022) bits = 53 - (-1022 - lead); // subnormal double
-  if (bits <= 0) {
-    // below half the smallest subnormal (or exactly half: ties to even, i.e. 0)
-    if (bits === 0 && x.m > 1n << 63n) return 5e-324;
-    return 0;
-  }
-  const r = roundToBits(x.m, x.e, bits, false);
-  return scaleByPowerOfTwo(Number(r.m), r.e);
-}
-
 function scaleByPowerOfTwo(v: number, e: number): number {
   while (e > 1000) {
     v *= 2 ** 1000;
@@ -178,90 +140,6 @@ function scaleByPowerOfTwo(v: number, e: number): number {
     e += 1000;
   }
   return v * 2 ** e;
-}
-
-const TEN: Ext = { m: 10n << 60n, e: -60 };
-
-/** mantissa * 10^decExp, computed as the reference's long double code computes it. */
-function decimalScale(mantissa: bigint, decExp: number): number {
-  if (decExp === 0 || mantissa === 0n) return extToDouble(mantissa === 0n ? 'zero' : extFrom(mantissa, 0, false));
-  const neg = decExp < 0;
-  let k = neg ? -decExp : decExp;
-  let res: Ext = extFrom(mantissa, 0, false);
-  let expo: Ext = TEN;
-  while (k) {
-    if (k & 1) res = neg ? extDiv(res, expo) : extMul(res, expo);
-    k = Math.floor(k / 2);
-    if (k) expo = extMul(expo, expo);
-  }
-  return extToDouble(res);
-}
-
-const MANTISSA_MAX = 0x1999999999999998n;
-const INT_MAX = 2147483647;
-
-/** Parses an unsigned decimal; returns the value and where parsing stopped, or undefined for a bad exponent. */
-function parseFloatInternal(text: string, start: number): { value: number; end: number } | undefined {
-  const top = text.length;
-  let p = start;
-  let state: 0 | 1 | 2 = 0; // integer part, fraction, exponent
-  let expNeg = false;
-  let mantissa = 0n;
-  let expVal = 0;
-  let expExtra = 0;
-  let zerosIntg = 0;
-  let zerosFrac = 0;
-  const accept = (dig: number, where: 0 | 1 | 2): void => {
-    if (mantissa < MANTISSA_MAX) {
-      if (where === 1) --expExtra;
-      mantissa = 10n * mantissa + BigInt(dig);
-    } else if (where === 0) {
-      ++expExtra;
-    }
-  };
-  while (p < top) {
-    let dig = text.charCodeAt(p++);
-    if (dig >= 0x30 && dig <= 0x39) {
-      dig -= 0x30;
-      if (state === 2) {
-        if (expVal < Math.trunc((Math.trunc(INT_MAX / 2) - 9) / 10)) expVal = 10 * expVal + dig;
-      } else if (dig === 0 || mantissa >= MANTISSA_MAX) {
-        // zeros are deferred: trailing ones in the fraction are ignored
-        if (state === 0) ++zerosIntg;
-        else ++zerosFrac;
-      } else {
-        while (zerosIntg) {
-          accept(0, 0);
-          --zerosIntg;
-        }
-        while (zerosFrac) {
-          accept(0, 1);
-          --zerosFrac;
-        }
-        accept(dig, state);
-      }
-    } else if (state === 0 && dig === 0x2e) {
-      state = 1;
-    } else if (state !== 2 && (dig | 0x20) === 0x65) {
-      state = 2;
-      if (p < top) {
-        if (text[p] === '+') p++;
-        else if (text[p] === '-') {
-          p++;
-          expNeg = true;
-        }
-      }
-      if (p === top) return undefined;
-    } else if (dig === 0x5f) {
-      continue;
-    } else {
-      p--;
-      break;
-    }
-  }
-  if (expNeg) expVal = -expVal;
-  expVal += expExtra + zerosIntg;
-  return { value: decimalScale(mantissa, expVal), end: p };
 }
 
 /** A float or imaginary literal (the lexer's FLOAT_OR_IMAG token text). */
