@@ -67,7 +67,9 @@ export function parseIntegerLiteral(text: string): bigint {
     if (base !== 1) p += 2;
   }
   const start = p;
-  let val = 0n;
+  // digits accumulate in a plain number while it is exact, then in a bigint
+  let small = 0;
+  let big: bigint | undefined;
   const bigBase = BigInt(base);
   for (; p < top; p++) {
     let dig = text.charCodeAt(p);
@@ -79,8 +81,17 @@ export function parseIntegerLiteral(text: string): bigint {
       else break;
     }
     if (dig >= base) break;
-    val = val * bigBase + BigInt(dig);
+    if (big === undefined) {
+      const next = small * base + dig;
+      if (next <= Number.MAX_SAFE_INTEGER) {
+        small = next;
+        continue;
+      }
+      big = BigInt(small);
+    }
+    big = big * bigBase + BigInt(dig);
   }
+  const val = big ?? BigInt(small);
   let ok = p !== start;
   while (p < top && isSpace(text.charCodeAt(p))) p++;
   if (p !== top) ok = false;

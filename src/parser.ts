@@ -309,6 +309,10 @@ class Parser {
   private readonly lex: Lexer;
   private readonly f: Readonly<CompilerFeatures>;
   private readonly smallIntBits: number;
+  /** the target's small ints are -limit .. limit-1 (computed on first use: any bit count is accepted) */
+  private smallIntLimit: bigint | undefined;
+  /** int literals in -limit .. limit-1 are small-int leaves for sure (target range within the host's small ints) */
+  private readonly literalLeafLimit: bigint;
   private readonly pool: QstrPool;
   // rule stack: (rule id, arg index, line) triples in a typed array
   private rs: Int32Array = new Int32Array(3 * 64);
@@ -330,6 +334,7 @@ class Parser {
     this.t = tablesFor(this.f);
     this.pool = pool;
     this.smallIntBits = options.smallIntBits;
+    this.literalLeafLimit = options.smallIntBits - 1 <= 62 ? 1n << BigInt(options.smallIntBits - 1) : 1n << 62n;
     const id = (name: string): number => {
       const v = this.t.id.get(name);
       if (v === undefined) throw new Error(`grammar: no rule ${name}`);
@@ -411,8 +416,7 @@ class Parser {
    */
   private constOptimised(line: number, obj: ConstObj): ParseNode {
     if (obj.kind === 'int' && !isBigIntObject(obj)) {
-      const bits = BigInt(this.smallIntBits - 1);
-      const lim = 1n << bits;
+      const lim = (this.smallIntLimit ??= 1n << BigInt(this.smallIntBits - 1));
       if (obj.value >= -lim && obj.value < lim) return { kind: 'int', value: obj.value };
     }
     return { kind: 'const', obj, line };
@@ -441,7 +445,10 @@ class Parser {
           if (e instanceof NumberSyntaxError) throw this.syntaxError(e.message, lex.tokLine);
           throw e;
         }
-        pn = this.constOptimised(lex.tokLine, { kind: 'int', value: v });
+        // a literal in the small-int range is a fresh (not big) int: the
+        // node constOptimised would make, without its checks
+        const lim = this.literalLeafLimit;
+        pn = v >= -lim && v < lim ? { kind: 'int', value: v } : this.constOptimised(lex.tokLine, { kind: 'int', value: v });
         break;
       }
       case Tok.FloatOrImag: {
