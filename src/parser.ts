@@ -23,7 +23,7 @@ import { Lexer } from './lexer.ts';
 import type { CompileOptions, CompilerFeatures } from './options.ts';
 import { CONST_ELLIPSIS, CONST_FALSE, CONST_NONE, CONST_TRUE, type ConstObj } from './objects.ts';
 import { BinaryOp, UnaryOp } from './ops.ts';
-import type { ParseNode, PnStruct, PnToken } from './parsenode.ts';
+import type { ParseNode, PnId, PnStruct, PnToken } from './parsenode.ts';
 import { NumberSyntaxError, parseFloatLiteral, parseIntegerLiteral } from './parsenum.ts';
 import { binaryOpMaybe, constIsTrue, isBigIntObject, unaryOp, type NumObj } from './constfold.ts';
 import { Tok } from './tokens.ts';
@@ -319,6 +319,7 @@ class Parser {
   private rsTop = 0; // number of entries
   private readonly res: ParseNode[] = [];
   private readonly consts = new Map<string, ConstObj>();
+  private readonly idLeaves = new Map<string, PnId>();
 
   // rule ids the parser treats specially
   private readonly R: Record<
@@ -431,10 +432,17 @@ class Parser {
     let pn: ParseNode;
     switch (lex.tokKind) {
       case Tok.Name: {
-        const name = lex.tokText;
-        this.pool.intern(name);
-        const c = ruleId === this.R.atom ? this.consts.get(name) : undefined;
-        pn = c !== undefined ? this.constOptimised(lex.tokLine, c) : { kind: 'id', name };
+        // one leaf per distinct name, shared by its occurrences (leaves are
+        // immutable): fewer objects, and later lookups see one string object
+        const text = lex.tokText;
+        let leaf = this.idLeaves.get(text);
+        if (leaf === undefined) {
+          this.pool.intern(text);
+          leaf = { kind: 'id', name: text };
+          this.idLeaves.set(text, leaf);
+        }
+        const c = ruleId === this.R.atom ? this.consts.get(leaf.name) : undefined;
+        pn = c !== undefined ? this.constOptimised(lex.tokLine, c) : leaf;
         break;
       }
       case Tok.Integer: {
