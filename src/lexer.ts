@@ -39,7 +39,6 @@ function isXDigit(c: number): boolean {
 function xdigitValue(c: number): number {
   return isDigit(c) ? c - 0x30 : (c | 0x20) - 0x61 + 10;
 }
-const ch = (s: string): number => s.charCodeAt(0);
 
 /** A growable byte buffer (the reference's vstr). */
 class ByteBuf {
@@ -283,7 +282,7 @@ export class Lexer {
     if (c0 === CH_SQUOTE || c0 === CH_DQUOTE) return true;
     const q1 = c1 === CH_SQUOTE || c1 === CH_DQUOTE;
     const q2 = this.chr2 === CH_SQUOTE || this.chr2 === CH_DQUOTE;
-    const r = ch('r'), b = ch('b'), f = ch('f'), t = ch('t'), u = ch('u');
+    const r = 0x72 /* r */, b = 0x62 /* b */, f = 0x66 /* f */, t = 0x74 /* t */, u = 0x75 /* u */;
     if (q1 && (c0 === r || c0 === u || c0 === b || (this.fstrings && c0 === f) || (this.tstrings && c0 === t))) {
       return true;
     }
@@ -349,7 +348,7 @@ export class Lexer {
         vstr.addByte(this.chr0);
       } else if (isTstring && this.is(CH_NL)) {
         vstr.addByte(CH_BACKSLASH);
-        vstr.addByte(ch('n'));
+        vstr.addByte(0x6e /* n */);
       } else {
         nClosing = 0;
 
@@ -374,21 +373,21 @@ export class Lexer {
               !this.isEnd() &&
               (nestedBracketLevel !== 0 ||
                 !(
-                  this.chr0 === ch(':') ||
+                  this.chr0 === 0x3a /* : */ ||
                   this.chr0 === CH_RBRACE ||
-                  (this.chr0 === ch('!') &&
-                    (this.chr1 === ch('r') || this.chr1 === ch('s')) &&
-                    (this.chr2 === ch(':') || this.chr2 === CH_RBRACE))
+                  (this.chr0 === 0x21 /* ! */ &&
+                    (this.chr1 === 0x72 /* r */ || this.chr1 === 0x73 /* s */) &&
+                    (this.chr2 === 0x3a /* : */ || this.chr2 === CH_RBRACE))
                 ))
             ) {
               const c = this.chr0;
-              if (c === ch('[') || c === CH_LBRACE) nestedBracketLevel += 1;
-              else if (c === ch(']') || c === CH_RBRACE) nestedBracketLevel -= 1;
+              if (c === 0x5b /* [ */ || c === CH_LBRACE) nestedBracketLevel += 1;
+              else if (c === 0x5d /* ] */ || c === CH_RBRACE) nestedBracketLevel -= 1;
               fargs.addByte(c);
               this.nextChar();
             }
             let wasDebug = false;
-            if (fargs.last() === ch('=')) {
+            if (fargs.last() === 0x3d /* = */) {
               // f'{a=}' -> 'a={}'.format(a)
               vstr.addBytes(fargs.buf, argStart, fargs.len);
               fargs.len--;
@@ -419,19 +418,19 @@ export class Lexer {
               vstr.addByte(0x2c);
               for (let q = 0; q < numQuotes; ++q) vstr.addByte(quoteChar);
               // conversion and format spec
-              if (this.is(ch('!'))) {
+              if (this.is(0x21 /* ! */)) {
                 this.nextChar();
                 fargs.addByte(quoteChar);
                 fargs.addByte(this.chr0);
                 this.nextChar();
                 fargs.addByte(quoteChar);
                 fargs.addByte(0x2c);
-              } else if (wasDebug && !this.is(ch(':'))) {
+              } else if (wasDebug && !this.is(0x3a /* : */)) {
                 fargs.addStr("'r',");
               } else {
                 fargs.addStr('None,');
               }
-              if (this.is(ch(':'))) this.nextChar();
+              if (this.is(0x3a /* : */)) this.nextChar();
               nestedFormattingInTstring = 1;
               endOfFormatIndex = vstr.len;
             }
@@ -539,7 +538,7 @@ export class Lexer {
             // end of this interpolation: its format spec becomes an argument
             ++tstringNumInterpolations;
             if (nestedFormattingNeedsFstring) {
-              fargs.addByte(ch('f'));
+              fargs.addByte(0x66 /* f */);
               nestedFormattingNeedsFstring = false;
             }
             fargs.addByte(quoteChar);
@@ -636,7 +635,7 @@ export class Lexer {
       this.lexStrings();
     } else if (this.isHeadOfIdentifier()) {
       this.lexName();
-    } else if (isDigit(this.chr0) || (this.chr0 === ch('.') && isDigit(this.chr1))) {
+    } else if (isDigit(this.chr0) || (this.chr0 === 0x2e /* . */ && isDigit(this.chr1))) {
       this.lexNumber();
     } else {
       this.lexOperator();
@@ -647,7 +646,7 @@ export class Lexer {
     // Tok.End marks "no literal seen yet"
     this.tokKind = Tok.End;
     let hadTstring = false;
-    const r = ch('r'), b = ch('b'), f = ch('f'), t = ch('t'), u = ch('u');
+    const r = 0x72 /* r */, b = 0x62 /* b */, f = 0x66 /* f */, t = 0x74 /* t */, u = 0x75 /* u */;
     do {
       let isRaw = false;
       let isFstring = false;
@@ -765,27 +764,27 @@ export class Lexer {
   private lexNumber(): void {
     const vstr = this.vstr;
     let forcedInteger = false;
-    if (this.is(ch('.'))) {
+    if (this.is(0x2e /* . */)) {
       this.tokKind = Tok.FloatOrImag;
     } else {
       this.tokKind = Tok.Integer;
       const c1 = this.chr1 | 0x20;
-      if (this.is(ch('0')) && (c1 === ch('b') || c1 === ch('o') || c1 === ch('x'))) forcedInteger = true;
+      if (this.is(0x30 /* 0 */) && (c1 === 0x62 /* b */ || c1 === 0x6f /* o */ || c1 === 0x78 /* x */)) forcedInteger = true;
     }
     vstr.addByte(this.chr0);
     this.nextChar();
     while (!this.isEnd()) {
       const c = this.chr0;
-      if (!forcedInteger && (c === ch('e') || c === ch('E'))) {
+      if (!forcedInteger && (c === 0x65 /* e */ || c === 0x45 /* E */)) {
         this.tokKind = Tok.FloatOrImag;
-        vstr.addByte(ch('e'));
+        vstr.addByte(0x65 /* e */);
         this.nextChar();
-        if (this.is(ch('+')) || this.is(ch('-'))) {
+        if (this.is(0x2b /* + */) || this.is(0x2d /* - */)) {
           vstr.addByte(this.chr0);
           this.nextChar();
         }
-      } else if (isAlpha(c) || isDigit(c) || c === ch('.')) {
-        if (c === ch('.') || c === ch('j') || c === ch('J')) this.tokKind = Tok.FloatOrImag;
+      } else if (isAlpha(c) || isDigit(c) || c === 0x2e /* . */) {
+        if (c === 0x2e /* . */ || c === 0x6a /* j */ || c === 0x4a /* J */) this.tokKind = Tok.FloatOrImag;
         vstr.addByte(c);
         this.nextChar();
       } else if (c === 0x5f) {
@@ -803,15 +802,15 @@ export class Lexer {
     this.nextChar();
     if (t < 0) {
       this.tokKind = Tok.Invalid;
-    } else if (c === ch('!')) {
-      if (this.is(ch('='))) {
+    } else if (c === 0x21 /* ! */) {
+      if (this.is(0x3d /* = */)) {
         this.nextChar();
         this.tokKind = Tok.OpNotEqual;
       } else {
         this.tokKind = Tok.Invalid;
       }
-    } else if (c === ch('.')) {
-      if (this.chr0 === ch('.') && this.chr1 === ch('.')) {
+    } else if (c === 0x2e /* . */) {
+      if (this.chr0 === 0x2e /* . */ && this.chr1 === 0x2e /* . */) {
         this.nextChar();
         this.nextChar();
         this.tokKind = Tok.Ellipsis;
@@ -823,13 +822,13 @@ export class Lexer {
       let tIndex = encIndex;
       for (;;) {
         const e = TOK_ENC.charCodeAt(t);
-        if (e !== ch('c') && e !== ch('e')) break;
+        if (e !== 0x63 /* c */ && e !== 0x65 /* e */) break;
         tIndex += 1;
         if (this.is(TOK_ENC.charCodeAt(t + 1))) {
           this.nextChar();
           encIndex = tIndex;
-          if (e === ch('e')) break;
-        } else if (e === ch('c')) {
+          if (e === 0x65 /* e */) break;
+        } else if (e === 0x63 /* c */) {
           break;
         }
         t += 2;
