@@ -8,6 +8,7 @@ import {
 } from './elf/format.ts';
 import { parseArmAttributes, type ArmAttributes } from './elf/attributes.ts';
 import type { OutputSection } from './output-sections.ts';
+import type { MergedSection } from './merge-sections.ts';
 
 /** How a branch to a symbol must treat it (GNU ld's ST_BRANCH_*). */
 export enum BranchType {
@@ -36,6 +37,14 @@ export class InputSection {
   relocations: readonly ElfRelocation[] = [];
   /** linker-made sections (stubs) produce their bytes once addresses are final */
   synthesize: (() => Uint8Array) | undefined;
+  /** sh_entsize: the entity size of SHF_MERGE sections */
+  entsize = 0;
+  /** true if a relocation section applies to it (GNU ld never merges those) */
+  hasRelocations = false;
+  /** set for SHF_MERGE sections that were merged with others */
+  merge: MergedSection | undefined;
+  /** merged, and left with no entries of its own: placed with no size and no alignment */
+  mergedAway = false;
 
   constructor(
     readonly file: ObjectFile,
@@ -44,7 +53,7 @@ export class InputSection {
     readonly type: number,
     readonly flags: number,
     public align: number,
-    readonly data: Uint8Array,
+    public data: Uint8Array,
     size: number,
   ) {
     this.size = size;
@@ -89,6 +98,10 @@ export class LinkSymbol {
 
   get isUndefined(): boolean {
     return this.def.kind === 'undefined' && this.assigned === undefined;
+  }
+
+  get isSectionSymbol(): boolean {
+    return this.type === SymbolType.SECTION;
   }
 
   get isWeakUndefined(): boolean {
@@ -155,7 +168,9 @@ export function readObjectFile(bytes: Uint8Array, name: string): ObjectFile {
       throw new LinkError(`${name}: section ${h.name} is in a section group (COMDAT), not supported`);
     }
     const data = sectionBytes(elf, h);
-    file.sections.push(new InputSection(file, h.index, h.name, h.type, h.flags, Math.max(1, h.addralign), data, h.size));
+    const sec = new InputSection(file, h.index, h.name, h.type, h.flags, Math.max(1, h.addralign), data, h.size);
+    sec.entsize = h.entsize;
+    file.sections.push(sec);
   }
   for (const h of elf.sections) {
     if (h.type !== SectionType.REL && h.type !== SectionType.RELA) continue;
@@ -163,6 +178,7 @@ export function readObjectFile(bytes: Uint8Array, name: string): ObjectFile {
     if (!target) continue; // relocations of non-placeable sections (none expected)
     if (h.link !== elf.symtabIndex) throw new LinkError(`${name}: ${h.name}: relocations refer to symbol table ${h.link}`);
     target.relocations = readRelocations(elf, h);
+    target.hasRelocations = true;
     for (const r of target.relocations) {
       if (r.offset >= target.size && target.size > 0 || (target.size === 0 && r.offset > 0)) {
         throw new LinkError(`${name}: ${h.name}: relocation at ${hex(r.offset)} is outside ${target.name} (size ${hex(target.size)})`);

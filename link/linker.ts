@@ -11,6 +11,7 @@ import { fixExidxCoverage } from './arch/arm-exidx.ts';
 import { armTarget, type ArmTarget } from './arch/arm.ts';
 import { planStubs, type StubPlan } from './arch/arm-stubs.ts';
 import { buildOutputSection } from './relocations.ts';
+import { mergeSections } from './merge-sections.ts';
 import type { Layout } from './layout.ts';
 
 /** The section name of the frozen ROMFS image, as the reference's romfs.o names it. */
@@ -54,6 +55,8 @@ export function link(req: LinkRequest): LinkedImage {
 
   const layout = req.layout;
   const placement = assignSections(layout, files, commons);
+  // GNU ld merges strings and constants once sections are placed and before any address exists.
+  mergeSections(files);
   assignAddresses(layout, placement, symbols);
   const target = armTarget(mergeArmAttributes(files.map((f) => f.attributes)));
   // .ARM.exidx edits, stubs and link-order sorting all need a first set of addresses,

@@ -45,8 +45,10 @@ export function buildMap(img: LinkedImage): string {
     for (const it of o.items) {
       if (it.kind === 'input') {
         const s = it.section;
+        if (s.mergedAway) continue;
         const label = ` ${s.name}`;
         out.push(`${label.length > 15 ? label + '\n' + ' '.repeat(16) : label.padEnd(16)}${h8(s.address)} ${h8(s.size)} ${s.file.name}`);
+        if (s.merge && s.merge.rawSize !== s.size) out.push(`${' '.repeat(27)}${h8(s.merge.rawSize)} (size before merging)`);
         const syms = (bySection.get(s) ?? []).sort((a, b) => a.value - b.value || (a.name < b.name ? -1 : 1));
         for (const x of syms) out.push(`${' '.repeat(16)}${h8(x.value)}            ${x.name}`);
       } else if (it.kind === 'assign') {

@@ -303,6 +303,11 @@ function layoutPass(layout: Layout, placement: Placement, symbols: SymbolTable, 
     let off = 0;
     for (const it of o.items) {
       if (it.kind === 'input') {
+        if (it.section.mergedAway) {
+          // GNU ld leaves an emptied merge section where the location counter is, unaligned.
+          it.section.outputOffset = off;
+          continue;
+        }
         off = alignUp(start + off, it.section.align) - start;
         it.section.outputOffset = off;
         off += it.section.size;

@@ -5,7 +5,7 @@ import { LinkError, hex } from './errors.ts';
 import { SectionType } from './elf/format.ts';
 import { BranchType, type InputSection, type LinkSymbol } from './input-files.ts';
 import type { OutputSection } from './output-sections.ts';
-import { applyArmRelocation, isSupported, relocationName, R, type ArmTarget } from './arch/arm.ts';
+import { applyArmRelocation, isSupported, readMergeAddend, relocationName, writeMergeAddend, R, type ArmTarget } from './arch/arm.ts';
 import type { Stub, StubPlan } from './arch/arm-stubs.ts';
 import { editedExidx } from './arch/arm-exidx.ts';
 import type { ElfRelocation } from './elf/reader.ts';
@@ -55,6 +55,10 @@ function applyRelocations(sec: InputSection, relocs: readonly ElfRelocation[], b
     if (sym.def.kind === 'section' && sym.def.section.discarded && sym.assigned === undefined) {
       throw new LinkError(`${where()}: symbol \`${symbolLabel(sym)}' is in discarded section ${sym.def.section.name}`);
     }
+    let addend = r.addend;
+    if (r.symbol !== 0 && sym.isSectionSymbol && sym.def.kind === 'section' && sym.def.section.merge) {
+      addend = retargetIntoMerged(r, sym, sec.outputOffset + r.offset, dv, where);
+    }
     const stub = redirect?.get(r.offset);
     if (stub) {
       applyArmRelocation({
@@ -72,8 +76,31 @@ function applyRelocations(sec: InputSection, relocs: readonly ElfRelocation[], b
       S: r.symbol === 0 ? 0 : sym.address,
       branchType: r.symbol === 0 ? BranchType.UNKNOWN : sym.assigned !== undefined ? BranchType.UNKNOWN : sym.branchType,
       weakUndefined,
-      addend: r.addend,
+      addend,
       where,
     }, target);
   }
+}
+
+/**
+ * A reference to a merged section through its section symbol names a byte of
+ * the original section (symbol + addend); GNU ld rewrites the addend so the
+ * reference lands on that byte's merged copy, which may now live in another
+ * section. Returns the addend to apply (undefined: read it from the field).
+ */
+function retargetIntoMerged(r: ElfRelocation, sym: LinkSymbol, at: number, dv: DataView, where: () => string): number | undefined {
+  const def = sym.def as { kind: 'section'; section: InputSection; offset: number };
+  const merged = def.section.merge!;
+  const S = sym.address;
+  if (r.addend !== undefined) {
+    const to = merged.locate(def.offset + r.addend);
+    return (to.section.address + to.offset - S) | 0;
+  }
+  const A = readMergeAddend(r.type, dv, at);
+  if (A === undefined) {
+    throw new LinkError(`${where()}: ${relocationName(r.type)} relocation against merged section ${def.section.name} (SHF_MERGE); GNU ld refuses it too`);
+  }
+  const to = merged.locate(def.offset + A);
+  writeMergeAddend(r.type, dv, at, (to.section.address + to.offset - S) | 0);
+  return undefined;
 }

@@ -98,6 +98,82 @@ export function isSupported(type: number): boolean {
   return type in RELOCATION_NAMES && type !== R.PC24;
 }
 
+/**
+ * The addend of a REL relocation that reaches a merged (SHF_MERGE) section
+ * through its section symbol, read the way GNU ld reads it before moving the
+ * reference to the merged copy. Undefined for the relocation types GNU ld
+ * refuses there (branches, PC-relative MOVW/MOVT: shifted or split fields).
+ */
+export function readMergeAddend(type: number, dv: DataView, at: number): number | undefined {
+  switch (type) {
+    case R.MOVW_ABS_NC:
+    case R.MOVT_ABS: {
+      const v = dv.getUint32(at, true);
+      return sx(((v >>> 4) & 0xf000) | (v & 0xfff), 16);
+    }
+    case R.THM_MOVW_ABS_NC:
+    case R.THM_MOVT_ABS: {
+      const v = ((dv.getUint16(at, true) << 16) | dv.getUint16(at + 2, true)) >>> 0;
+      return sx(((v & 0xf7000) >>> 4) | (v & 0xff) | ((v & 0x04000000) >>> 15), 16);
+    }
+    case R.ABS32:
+    case R.REL32:
+    case R.TARGET1:
+    case R.TARGET2:
+      return dv.getInt32(at, true);
+    case R.ABS16:
+      return dv.getInt16(at, true);
+    case R.ABS8:
+      return sx(dv.getUint8(at), 8);
+    case R.PREL31:
+      return sx(dv.getUint32(at, true) & 0x7fffffff, 31);
+    case R.NONE:
+    case R.V4BX:
+      return 0;
+    default:
+      return undefined;
+  }
+}
+
+/** Stores a rewritten addend back into the field, as GNU ld does (only the field's bits change). */
+export function writeMergeAddend(type: number, dv: DataView, at: number, A: number): void {
+  switch (type) {
+    case R.MOVW_ABS_NC:
+    case R.MOVT_ABS: {
+      const v = dv.getUint32(at, true);
+      dv.setUint32(at, ((v & 0xfff0f000) | ((A & 0xf000) << 4) | (A & 0xfff)) >>> 0, true);
+      return;
+    }
+    case R.THM_MOVW_ABS_NC:
+    case R.THM_MOVT_ABS: {
+      let v = ((dv.getUint16(at, true) << 16) | dv.getUint16(at + 2, true)) >>> 0;
+      v = ((v & 0xfbf08f00) | ((A & 0xf700) << 4) | (A & 0xff) | ((A & 0x0800) << 15)) >>> 0;
+      dv.setUint16(at, v >>> 16, true);
+      dv.setUint16(at + 2, v & 0xffff, true);
+      return;
+    }
+    case R.ABS32:
+    case R.REL32:
+    case R.TARGET1:
+    case R.TARGET2:
+      dv.setUint32(at, A >>> 0, true);
+      return;
+    case R.ABS16:
+      dv.setUint16(at, A & 0xffff, true);
+      return;
+    case R.ABS8:
+      dv.setUint8(at, A & 0xff);
+      return;
+    case R.PREL31: {
+      const v = dv.getUint32(at, true);
+      dv.setUint32(at, ((v & 0x80000000) | (A & 0x7fffffff)) >>> 0, true);
+      return;
+    }
+    default:
+      return;
+  }
+}
+
 export function applyArmRelocation(site: RelocSite, t: ArmTarget): void {
   const { dv, at, P, S } = site;
   const T = site.branchType === BranchType.TO_THUMB ? 1 : 0;

@@ -5,7 +5,7 @@
 // with the shipped layouts. Also the project's probe runtime objects.
 import { describe, expect, it } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { link } from '../../link/linker.ts';
 import { BUILTIN_LAYOUTS } from '../../link/load-layout.ts';
 import { HAVE_BINUTILS, HAVE_GCC, firstDifference, referenceImage, relocationTypes, run, scratch, warnSkip } from './toolchain.ts';
@@ -51,6 +51,35 @@ describe.skipIf(!HAVE_GCC)('gcc-built runtimes + libgcc: byte-identical with GNU
       expect(types.has('R_ARM_PREL31'), 'runtime should carry .ARM.exidx (libgcc unwinder)').toBe(true);
       compare(v.layout, obj, romfs(1234));
       compare(v.layout, obj, romfs(2));
+    });
+  }
+});
+
+// newlib (libc, libm, libnosys) pulled in by a printf/strtod/qsort/time program and combined
+// with `ld -r`: a large real-world runtime with many merged string sections.
+const newlibBoards: { board: 'rpi1' | 'rpi2'; flags: string[] }[] = [
+  { board: 'rpi1', flags: ['-mcpu=arm1176jzf-s', '-marm', '-mfloat-abi=hard', '-mfpu=vfp'] },
+  { board: 'rpi2', flags: ['-mcpu=cortex-a7', '-mthumb', '-mfloat-abi=hard', '-mfpu=neon-vfpv4'] },
+];
+const HAVE_NEWLIB = HAVE_GCC && existsSync(run('arm-none-eabi-gcc', ['-print-file-name=libc.a']).trim());
+
+describe.skipIf(!HAVE_NEWLIB)('newlib runtimes: byte-identical with GNU ld', () => {
+  warnSkip('newlib runtime identity tests (apt install libnewlib-arm-none-eabi)', HAVE_NEWLIB);
+  for (const { board, flags } of newlibBoards) {
+    it(`${board}: libc + libm + libnosys`, () => {
+      const dir = scratch();
+      run('arm-none-eabi-gcc', [...flags, '-O2', '-c', join(SRC, 'newlib-main.c'), '-o', join(dir, 'main.o')]);
+      run('arm-none-eabi-gcc', [flags[0]!, '-c', join(SRC, 'boot.S'), '-o', join(dir, 'boot.o')]);
+      const libdir = dirname(run('arm-none-eabi-gcc', [...flags, '-print-file-name=libc.a']).trim());
+      const libgcc = run('arm-none-eabi-gcc', [...flags, '-print-libgcc-file-name']).trim();
+      const obj = join(dir, 'runtime.o');
+      run('arm-none-eabi-ld', ['-r', '-o', obj, join(dir, 'boot.o'), join(dir, 'main.o'), '--start-group',
+        join(libdir, 'libc.a'), join(libdir, 'libm.a'), join(libdir, 'libnosys.a'), libgcc, '--end-group']);
+      compare(board, obj, romfs(777));
+      // The case is about merging: some string section must have shrunk.
+      const img = link({ layout: BUILTIN_LAYOUTS[board]!, objects: [{ name: obj, bytes: readFileSync(obj) }] });
+      const merged = img.files.flatMap((f) => f.sections).filter((s) => s?.merge);
+      expect(merged.some((s) => s!.size < s!.merge!.rawSize)).toBe(true);
     });
   }
 });
