@@ -114,3 +114,58 @@ export const ScopeFlag = {
   DEFKWARGS: 0x08,
   ALL_SIG: 0x0f,
 } as const;
+
+/** What a function prelude's signature records (mp_raw_code's n_state etc.). */
+export interface PreludeSignature {
+  /** locals + value stack (at least 1) */
+  readonly nState: number;
+  readonly nExcStack: number;
+  /** the scope flags that belong to the signature (ScopeFlag.ALL_SIG) */
+  readonly flags: number;
+  readonly nPosArgs: number;
+  readonly nKwonlyArgs: number;
+  readonly nDefPosArgs: number;
+}
+
+/**
+ * The prelude signature in the reference's variable-length packing: the first
+ * byte carries the low bits of the state size, exception-stack size and
+ * positional-arg count; each further byte one more bit of every field (two of
+ * the state size), bit 7 saying another byte follows.
+ */
+export function encodePreludeSignature(sig: PreludeSignature, put: (byte: number) => void): void {
+  let S = sig.nState - 1;
+  let E = sig.nExcStack;
+  let F = sig.flags;
+  let A = sig.nPosArgs;
+  let K = sig.nKwonlyArgs;
+  let D = sig.nDefPosArgs;
+  let z = ((S & 0xf) << 3) | ((E & 1) << 2) | (A & 3);
+  S >>>= 4;
+  E >>>= 1;
+  A >>>= 2;
+  while (S | E | F | A | K | D) {
+    put(0x80 | z);
+    z = ((F & 1) << 6) | ((S & 3) << 4) | ((K & 1) << 3) | ((A & 1) << 2) | ((E & 1) << 1) | (D & 1);
+    S >>>= 2;
+    E >>>= 1;
+    F >>>= 1;
+    A >>>= 1;
+    K >>>= 1;
+    D >>>= 1;
+  }
+  put(z);
+}
+
+/** The prelude size: code-info bytes (6 bits a byte) and closure-cell count (1 bit a byte). */
+export function encodePreludeSize(nInfo: number, nCell: number, put: (byte: number) => void): void {
+  let I = nInfo;
+  let C = nCell;
+  do {
+    let z = ((I & 0x3f) << 1) | (C & 1);
+    C >>>= 1;
+    I = Math.floor(I / 64);
+    if (C | I) z |= 0x80;
+    put(z);
+  } while (C | I);
+}

@@ -4,6 +4,7 @@
 // code tree plus its qstr and constant tables. Every rule and message
 // follows upstream py/compile.c so the output is byte-identical.
 import { ScopeFlag } from './bytecode.ts';
+import { constIsTrue } from './constfold.ts';
 import {
   AttrKind,
   BREAK_FROM_FOR,
@@ -21,7 +22,6 @@ import {
   YieldKind,
 } from './emitter.ts';
 import { CompileError, RecursionLimitError, type CompileErrorKind } from './errors.ts';
-import type { ConstObj } from './objects.ts';
 import { BinaryOp, UnaryOp } from './ops.ts';
 import type { CompileOptions } from './options.ts';
 import type { ParseNode, PnConst, PnStruct } from './parsenode.ts';
@@ -38,7 +38,7 @@ import {
   scopeIsCompLike,
 } from './scope.ts';
 import { Tok } from './tokens.ts';
-import { NativeEmitter, type Emitter } from './emit-native.ts';
+import { NativeEmitter, NATIVE_TYPE_BY_NAME, type Emitter } from './emit-native.ts';
 
 /** What the compiler needs from the qstr pool (it only reads/interns names). */
 export interface QstrInterner {
@@ -47,18 +47,8 @@ export interface QstrInterner {
 
 const INVALID_LABEL = 0xffff;
 
-// viper native types (runtime0.h MP_NATIVE_TYPE_*), by annotation name
+// viper native types (runtime0.h MP_NATIVE_TYPE_*): NATIVE_TYPE_BY_NAME
 const NATIVE_TYPE_OBJ = 0;
-const NATIVE_TYPES: ReadonlyMap<string, number> = new Map([
-  ['object', 0],
-  ['bool', 1],
-  ['int', 2],
-  ['uint', 3],
-  ['ptr', 4],
-  ['ptr8', 5],
-  ['ptr16', 6],
-  ['ptr32', 7],
-]);
 const ID_FLAG_VIPER_TYPE_POS = 4;
 const SCOPE_FLAG_VIPERRET_POS = 6;
 // flags only the native emitters read
@@ -136,28 +126,6 @@ function extractList(pn: ParseNode, rule: string): ParseNode[] {
 
 function testlistCompHasCompFor(pns: PnStruct): boolean {
   return pns.args.length === 2 && isRule(pns.args[1] ?? null, 'comp_for');
-}
-
-function constIsTrue(o: ConstObj): boolean {
-  switch (o.kind) {
-    case 'none':
-    case 'false':
-      return false;
-    case 'true':
-    case 'ellipsis':
-      return true;
-    case 'str':
-    case 'bytes':
-      return o.value.length > 0;
-    case 'int':
-      return o.value !== 0n;
-    case 'float':
-      return o.value !== 0; // NaN is true
-    case 'complex':
-      return o.real !== 0 || o.imag !== 0;
-    case 'tuple':
-      return o.items.length > 0;
-  }
 }
 
 // ---------------------------------------------------------------------------
@@ -2146,7 +2114,7 @@ class Compiler {
   private viperTypeAnnotation(pn: ParseNode): number {
     if (pn === null) return NATIVE_TYPE_OBJ;
     if (isId(pn)) {
-      const t = NATIVE_TYPES.get(pn.name);
+      const t = NATIVE_TYPE_BY_NAME.get(pn.name);
       if (t !== undefined) return t;
       // set unconditionally, like upstream: replaces any earlier error, no line yet
       this.error = { kind: 'ViperTypeError', message: `unknown type '${pn.name}'` };

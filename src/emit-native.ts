@@ -6,7 +6,7 @@
 // in viper mode every value also carries a native type.
 import * as A from './asm-arm.ts';
 import { ArmAssembler, AsmPass } from './asm-arm.ts';
-import { ITER_BUF_NSLOTS, ScopeFlag } from './bytecode.ts';
+import { ITER_BUF_NSLOTS, ScopeFlag, encodePreludeSignature, encodePreludeSize } from './bytecode.ts';
 import {
   AttrKind,
   BREAK_FROM_FOR,
@@ -130,7 +130,8 @@ function vtypeName(vt: number): string {
   }
 }
 
-const NATIVE_TYPE_BY_NAME: ReadonlyMap<string, number> = new Map([
+/** Viper annotation names and their native types (runtime0.h MP_NATIVE_TYPE_*). */
+export const NATIVE_TYPE_BY_NAME: ReadonlyMap<string, number> = new Map([
   ['object', 0],
   ['bool', 1],
   ['int', 2],
@@ -506,40 +507,16 @@ export class NativeEmitter implements Emitter {
       this.preludePtrIndex = this.tables.ctCurChild;
 
       // prelude signature, as for bytecode but with no exception stack
-      {
-        let S = this.nState - 1;
-        let E = 0;
-        let F_ = scope.scopeFlags & ScopeFlag.ALL_SIG;
-        let Ar = scope.numPosArgs;
-        let K = scope.numKwonlyArgs;
-        let D = scope.numDefPosArgs;
-        let z = ((S & 0xf) << 3) | ((E & 1) << 2) | (Ar & 3);
-        S >>>= 4;
-        E >>>= 1;
-        Ar >>>= 2;
-        while (S | E | F_ | Ar | K | D) {
-          as.data(1, 0x80 | z);
-          z = ((F_ & 1) << 6) | ((S & 3) << 4) | ((K & 1) << 3) | ((Ar & 1) << 2) | ((E & 1) << 1) | (D & 1);
-          S >>>= 2;
-          E >>>= 1;
-          F_ >>>= 1;
-          Ar >>>= 1;
-          K >>>= 1;
-          D >>>= 1;
-        }
-        as.data(1, z);
-      }
-      {
-        let I = this.nInfo;
-        let C = this.nCell;
-        do {
-          let z = ((I & 0x3f) << 1) | (C & 1);
-          C >>>= 1;
-          I = Math.floor(I / 64);
-          if (C | I) z |= 0x80;
-          as.data(1, z);
-        } while (C | I);
-      }
+      const put = (byte: number): void => as.data(1, byte);
+      encodePreludeSignature({
+        nState: this.nState,
+        nExcStack: 0,
+        flags: scope.scopeFlags & ScopeFlag.ALL_SIG,
+        nPosArgs: scope.numPosArgs,
+        nKwonlyArgs: scope.numKwonlyArgs,
+        nDefPosArgs: scope.numDefPosArgs,
+      }, put);
+      encodePreludeSize(this.nInfo, this.nCell, put);
 
       const infoStart = as.codeOffset;
       as.encodeUint(this.tables.useQstr(scope.simpleName));

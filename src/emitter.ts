@@ -3,7 +3,7 @@
 // runs the same calls over several passes (scope, stack size, code size,
 // emit); jump encodings can only shrink between passes, and the emit pass is
 // repeated until the code size is stable.
-import { Op, SMALL_INT_MULTI_EXCESS, SMALL_INT_MULTI_NUM, ITER_BUF_NSLOTS, ScopeFlag } from './bytecode.ts';
+import { Op, SMALL_INT_MULTI_EXCESS, SMALL_INT_MULTI_NUM, ITER_BUF_NSLOTS, ScopeFlag, encodePreludeSignature, encodePreludeSize } from './bytecode.ts';
 import { CompileError } from './errors.ts';
 import type { ConstObj } from './objects.ts';
 import { BinaryOp, UnaryOp } from './ops.ts';
@@ -469,43 +469,19 @@ export class BytecodeEmitter {
     this.overflow = false;
 
     // prelude signature: state size, exception stack size, flags, arg counts
-    {
+    const put = (byte: number): void => this.ciByte(byte);
+    encodePreludeSignature({
       // at least one state slot: an exception propagating out is stored there
-      let S = Math.max(1, scope.numLocals + scope.stackSize) - 1;
-      let E = scope.excStackSize;
-      let F = scope.scopeFlags & ScopeFlag.ALL_SIG;
-      let A = scope.numPosArgs;
-      let K = scope.numKwonlyArgs;
-      let D = scope.numDefPosArgs;
-      let z = ((S & 0xf) << 3) | ((E & 1) << 2) | (A & 3);
-      S >>>= 4;
-      E >>>= 1;
-      A >>>= 2;
-      while (S | E | F | A | K | D) {
-        this.ciByte(0x80 | z);
-        z = ((F & 1) << 6) | ((S & 3) << 4) | ((K & 1) << 3) | ((A & 1) << 2) | ((E & 1) << 1) | (D & 1);
-        S >>>= 2;
-        E >>>= 1;
-        F >>>= 1;
-        A >>>= 1;
-        K >>>= 1;
-        D >>>= 1;
-      }
-      this.ciByte(z);
-    }
+      nState: Math.max(1, scope.numLocals + scope.stackSize),
+      nExcStack: scope.excStackSize,
+      flags: scope.scopeFlags & ScopeFlag.ALL_SIG,
+      nPosArgs: scope.numPosArgs,
+      nKwonlyArgs: scope.numKwonlyArgs,
+      nDefPosArgs: scope.numDefPosArgs,
+    }, put);
 
     // prelude size: code-info size and number of cells (known from the previous pass)
-    if (pass >= Pass.CodeSize) {
-      let I = this.nInfo;
-      let C = this.nCell;
-      do {
-        let z = ((I & 0x3f) << 1) | (C & 1);
-        C >>>= 1;
-        I = Math.floor(I / 64);
-        if (C | I) z |= 0x80;
-        this.ciByte(z);
-      } while (C | I);
-    }
+    if (pass >= Pass.CodeSize) encodePreludeSize(this.nInfo, this.nCell, put);
 
     this.nInfo = this.codeInfoOffset;
 
