@@ -62,7 +62,7 @@ export function link(req: LinkRequest): LinkedImage {
   // .ARM.exidx edits, stubs and link-order sorting all need a first set of addresses,
   // in this order (GNU ld's after_allocation).
   fixExidxCoverage(files);
-  const stubs = planStubs(files, placement, target);
+  const stubs = planStubs(files, placement, target, () => assignAddresses(layout, placement, symbols));
   sortLinkOrder(placement);
   assignAddresses(layout, placement, symbols);
 

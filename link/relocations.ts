@@ -6,7 +6,7 @@ import { SectionType } from './elf/format.ts';
 import { BranchType, type InputSection, type LinkSymbol } from './input-files.ts';
 import type { OutputSection } from './output-sections.ts';
 import { applyArmRelocation, isSupported, readMergeAddend, relocationName, writeMergeAddend, R, type ArmTarget } from './arch/arm.ts';
-import type { Stub, StubPlan } from './arch/arm-stubs.ts';
+import { a8BranchToVeneer, type Stub, type StubPlan } from './arch/arm-stubs.ts';
 import { editedExidx } from './arch/arm-exidx.ts';
 import type { ElfRelocation } from './elf/reader.ts';
 
@@ -32,6 +32,12 @@ export function buildOutputSection(o: OutputSection, fillByte: number, target: A
     const edited = sec.type === SectionType.ARM_EXIDX ? editedExidx(sec) : undefined;
     buf.set(edited ? edited.data : sec.data, sec.outputOffset);
     applyRelocations(sec, edited ? edited.relocations : sec.relocations, buf, dv, target, stubs?.redirect.get(sec));
+    // Cortex-A8 erratum sites: the branch (relocated or not) now goes to its veneer.
+    for (const fix of stubs?.a8.get(sec) ?? []) {
+      const insn = a8BranchToVeneer(fix);
+      dv.setUint16(sec.outputOffset + fix.offset, insn >>> 16, true);
+      dv.setUint16(sec.outputOffset + fix.offset + 2, insn & 0xffff, true);
+    }
   }
   return buf;
 }

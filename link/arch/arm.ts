@@ -50,7 +50,7 @@ export interface ArmTarget {
   readonly thumb2: boolean;
   /** the ARM NOP instruction (v6K / v6T2 / v7+) exists; otherwise MOV r0, r0 */
   readonly armNop: boolean;
-  /** GNU ld enables its Cortex-A8 erratum workaround by default for ARMv7-A outputs */
+  /** GNU ld enables its Cortex-A8 erratum workaround by default for ARMv7-A outputs (arm-stubs.ts) */
   readonly fixCortexA8: boolean;
 }
 
@@ -271,7 +271,6 @@ export function applyArmRelocation(site: RelocSite, t: ArmTarget): void {
       }
       const v = (S + A - P) | 0;
       if (v > 0xffffe || v < -0x100000) overflow(site, v);
-      checkCortexA8(site, t, (P + 4 + v) >>> 0);
       const sBit = (v >> 20) & 1;
       const j2 = (v >> 19) & 1;
       const j1 = (v >> 18) & 1;
@@ -330,25 +329,6 @@ function armBranch(site: RelocSite, t: ArmTarget): void {
   dv.setUint32(at, insn >>> 0, true);
 }
 
-const isThumb32First = (hw: number): boolean => (hw & 0xe000) === 0xe000 && (hw & 0x1800) !== 0;
-
-/**
- * GNU ld's Cortex-A8 erratum fix (on by default for ARMv7-A) replaces a 32-bit
- * Thumb branch whose first halfword ends a 4 KB page, that follows a 32-bit
- * non-branch instruction and targets that same page, with a branch to a
- * veneer. mpi link does not build those veneers: refuse rather than differ.
- */
-function checkCortexA8(site: RelocSite, t: ArmTarget, target: number): void {
-  if (!t.fixCortexA8 || (site.P & 0xfff) !== 0xffe || site.at < 4) return;
-  if ((site.P & ~0xfff) !== (target & ~0xfff)) return;
-  const prev = site.dv.getUint16(site.at - 4, true);
-  const prev2 = site.dv.getUint16(site.at - 2, true);
-  if (!isThumb32First(prev)) return;
-  const prevIsBranch = (prev & 0xf800) === 0xf000 && (prev2 & 0x8000) !== 0 && (prev2 & 0x5000) !== 0x4000;
-  if (prevIsBranch) return;
-  throw new LinkError(`${site.where()}: ${relocationName(site.type)} at ${hex(site.P)} needs GNU ld's Cortex-A8 erratum veneer (32-bit branch across a 4 KB page into its first page), which mpi link does not build; move the code or build the runtime in ARM state`);
-}
-
 function thumbBranch(site: RelocSite, t: ArmTarget): void {
   const { dv, at, P, S } = site;
   let hi = dv.getUint16(at, true);
@@ -383,7 +363,6 @@ function thumbBranch(site: RelocSite, t: ArmTarget): void {
   }
   let v = (S + A - P) | 0;
   if ((lo & 0x1800) === 0x0800) v = (v + 2) & ~3; // BLX: the target is word aligned
-  checkCortexA8(site, t, (P + 4 + v) >>> 0);
   const max = t.thumb2 ? 0xfffffe : 0x3ffffe;
   if (v > max || v < -max - 2) overflow(site, v);
   const sign = v < 0 ? 1 : 0;

@@ -115,39 +115,6 @@ describe.skipIf(!HAVE_BINUTILS)('link errors', () => {
     expect(linkError(() => link({ layout: layoutWith(0x10000), objects: [o] }))).toMatch(/^rt\.o: section \.mystery \(0x4 bytes\) is not placed by the layout/);
   });
 
-  it('refuses a branch that needs GNU ld\'s Cortex-A8 erratum veneer, links the harmless neighbour', () => {
-    const code = (target: string): string => ` .syntax unified
- .section .text.t,"ax"
- .thumb
- .rept 2000
- nop.w
- .endr
- .global mid
- .thumb_func
- .type mid,%function
-mid: bx lr
- nop
- .rept 44
- nop.w
- .endr
- movs r0, r0
- add.w r0, r0, #1
- bl ${target}
- .global far
- .thumb_func
- .type far,%function
-far: bx lr
-`;
-    const dir = scratch();
-    const start = assemble(dir, 'start', START, ['-mcpu=cortex-a7']);
-    const hazard = assemble(dir, 'hazard', code('mid'), ['-mcpu=cortex-a7']);
-    const objects = [{ name: 'start.o', bytes: readFileSync(start) }, { name: 'hazard.o', bytes: readFileSync(hazard) }];
-    expect(linkError(() => link({ layout: layoutWith(0x10000), objects })))
-      .toMatch(/^hazard\.o\(\.text\.t\+0x1ffa\): reference to `mid': R_ARM_THM_CALL at 0x9ffe needs GNU ld's Cortex-A8 erratum veneer/);
-    const fine = assemble(dir, 'fine', code('far'), ['-mcpu=cortex-a7']);
-    expect(() => link({ layout: layoutWith(0x10000), objects: [objects[0]!, { name: 'fine.o', bytes: readFileSync(fine) }] })).not.toThrow();
-  });
-
   it('fails when the entry symbol is missing', () => {
     const dir = scratch();
     const o = assemble(dir, 'x', ' .text\n nop\n');
