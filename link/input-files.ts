@@ -3,7 +3,7 @@
 import { LinkError, hex } from './errors.ts';
 import { readElf, readRelocations, sectionBytes, type ElfFile, type ElfRelocation } from './elf/reader.ts';
 import {
-  ElfType, SectionType, SymbolBinding, SymbolType, SHF_ALLOC, SHF_LINK_ORDER, SHF_GROUP,
+  ElfType, SectionType, SymbolBinding, SymbolType, SHF_ALLOC, SHF_LINK_ORDER,
   SHN_ABS, SHN_COMMON, SHN_UNDEF, SHN_LORESERVE,
 } from './elf/format.ts';
 import { parseArmAttributes, type ArmAttributes } from './elf/attributes.ts';
@@ -125,8 +125,16 @@ export class LinkSymbol {
   }
 }
 
+/** A section group (SHT_GROUP): COMDAT groups are kept once per signature. */
+export interface SectionGroup {
+  readonly signature: string;
+  readonly comdat: boolean;
+  readonly members: readonly InputSection[];
+}
+
 export class ObjectFile {
   readonly sections: (InputSection | undefined)[] = [];
+  readonly groups: SectionGroup[] = [];
   /** symbol index -> symbol (globals replaced by the symbol table's entry) */
   readonly symbols: LinkSymbol[] = [];
   readonly attributes: ArmAttributes | undefined;
@@ -161,11 +169,6 @@ export function readObjectFile(bytes: Uint8Array, name: string): ObjectFile {
         h.type === SectionType.STRTAB || h.type === SectionType.SYMTAB_SHNDX || h.type === SectionType.GROUP) {
       file.sections.push(undefined);
       continue;
-    }
-    if (h.flags & SHF_GROUP && h.flags & SHF_ALLOC) {
-      // COMDAT groups would need duplicate elimination across files; a runtime combined
-      // with `ld -r` has none left.
-      throw new LinkError(`${name}: section ${h.name} is in a section group (COMDAT), not supported`);
     }
     const data = sectionBytes(elf, h);
     const sec = new InputSection(file, h.index, h.name, h.type, h.flags, Math.max(1, h.addralign), data, h.size);
@@ -221,7 +224,54 @@ export function readObjectFile(bytes: Uint8Array, name: string): ObjectFile {
     file.symbols.push(new LinkSymbol(symName, sym.binding, sym.type === SymbolType.ARM_TFUNC ? SymbolType.FUNC : sym.type,
       def, branchTypeOf(sym.type, value), sym.size, file, sym.binding !== SymbolBinding.WEAK));
   }
+  for (const h of elf.sections) {
+    if (h.type !== SectionType.GROUP) continue;
+    const words = sectionBytes(elf, h);
+    if (words.length < 4 || words.length % 4) throw new LinkError(`${name}: section group ${h.name} is corrupt`);
+    const dv = new DataView(words.buffer, words.byteOffset, words.byteLength);
+    const members: InputSection[] = [];
+    for (let k = 4; k < words.length; k += 4) {
+      const m = file.sections[dv.getUint32(k, true)];
+      if (m) members.push(m);
+    }
+    const sig = elf.symbols[h.info];
+    if (!sig) throw new LinkError(`${name}: section group ${h.name} names symbol ${h.info}, which does not exist`);
+    // A section symbol as signature stands for the section's name (as GNU ld reads it).
+    const signature = sig.type === SymbolType.SECTION ? (elf.sections[sig.shndx]?.name ?? '') : sig.name;
+    file.groups.push({ signature, comdat: (dv.getUint32(0, true) & GRP_COMDAT) !== 0, members });
+  }
   return file;
+}
+
+const GRP_COMDAT = 1;
+
+/**
+ * COMDAT groups (C++ inline functions, templates, vtables) are linked once:
+ * the first group with a given signature, in input order, is kept and the
+ * members of later ones are discarded; a global symbol they define then
+ * resolves to the kept copy. Returns the discarded sections.
+ */
+export function discardDuplicateGroups(files: readonly ObjectFile[]): InputSection[] {
+  const seen = new Set<string>();
+  const dropped: InputSection[] = [];
+  for (const f of files) {
+    for (const g of f.groups) {
+      if (!g.comdat) continue;
+      if (!seen.has(g.signature)) {
+        seen.add(g.signature);
+        continue;
+      }
+      for (const m of g.members) {
+        m.discarded = true;
+        dropped.push(m);
+      }
+    }
+    if (!dropped.length) continue;
+    for (const s of f.symbols) {
+      if (s.binding !== SymbolBinding.LOCAL && s.def.kind === 'section' && s.def.section.discarded) s.def = { kind: 'undefined' };
+    }
+  }
+  return dropped;
 }
 
 /** A file made of one data section, like `objcopy -I binary ... --rename-section .data=NAME` makes. */

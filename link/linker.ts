@@ -4,7 +4,7 @@
 import { LinkError, hex } from './errors.ts';
 import { SectionType, SHF_ALLOC, SHF_WRITE, SHF_LINK_ORDER } from './elf/format.ts';
 import { mergeArmAttributes } from './elf/attributes.ts';
-import { readObjectFile, makeBinaryObject, BranchType, type ObjectFile, type InputSection } from './input-files.ts';
+import { readObjectFile, makeBinaryObject, discardDuplicateGroups, BranchType, type ObjectFile, type InputSection } from './input-files.ts';
 import { SymbolTable } from './symbol-table.ts';
 import { allocateCommons, assignAddresses, assignSections, type OutputSection, type Placement } from './output-sections.ts';
 import { fixExidxCoverage } from './arch/arm-exidx.ts';
@@ -49,12 +49,14 @@ export function link(req: LinkRequest): LinkedImage {
   const files: ObjectFile[] = req.objects.map((f) => readObjectFile(f.bytes, f.name));
   if (req.romfs) files.push(makeBinaryObject('romfs.o', ROMFS_SECTION, req.romfs, SHF_ALLOC | SHF_WRITE));
 
+  const duplicates = discardDuplicateGroups(files);
   const symbols = new SymbolTable();
   for (const f of files) symbols.add(f);
   const commons = allocateCommons(symbols);
 
   const layout = req.layout;
   const placement = assignSections(layout, files, commons);
+  placement.discarded.unshift(...duplicates);
   // GNU ld merges strings and constants once sections are placed and before any address exists.
   mergeSections(files);
   assignAddresses(layout, placement, symbols);

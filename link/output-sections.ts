@@ -203,6 +203,7 @@ export function assignSections(layout: Layout, files: readonly ObjectFile[], com
   };
   for (const f of files) {
     for (const sec of f.placeable) {
+      if (sec.discarded) continue; // a duplicate COMDAT group member
       const st = find(sec.name);
       if (!st) {
         // Empty sections nobody asked for (as every assembler file has) change nothing.
