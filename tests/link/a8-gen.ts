@@ -2,17 +2,7 @@
 // dense in Cortex-A8 erratum sites: mostly 32-bit instructions, many short
 // branches back into the same 4 KB page, calls between sections and files,
 // calls from Thumb to ARM functions (BLX, or interworking stubs for B.W).
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from '../helpers/rng.ts';
 
 const NON_BRANCH_32 = ['mov.w r0, #1', 'add.w r0, r0, #1', 'ldr.w r1, [r2]', 'orr.w r3, r3, #4', 'str.w r1, [r2, #8]'];
 const SHORT = ['nop', 'movs r0, #1', 'adds r1, r1, r2', 'mov r2, r3'];

@@ -3,17 +3,7 @@
 // alignments, few distinct pieces (so duplicates and shared tails are common),
 // padding, labels, global symbols, and references of every kind GNU ld
 // accepts into merged sections, at every offset of an entry.
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from '../helpers/rng.ts';
 
 // Few distinct pieces, so duplicates and shared tails are frequent.
 const WORDS = ['', 'a', 'o', 'lo', 'llo', 'hello', 'world', 'd', 'ld', 'xyz', 'yz', 'z', 'abc', 'bc', 'c', 'hello world'];
