@@ -191,6 +191,7 @@ export function assignSections(layout: Layout, files: readonly ObjectFile[], com
   }
   if (layout.discard.length) statements.push({ spec: { kind: 'input', patterns: layout.discard, keep: false }, output: 'discard', matched: [] });
 
+  const orphans: { output: OutputSection; section: InputSection }[] = [];
   const commonStatement = statements.find((st) => st.spec.patterns.includes('COMMON'));
   const cache = new Map<string, Statement | null>();
   const find = (name: string): Statement | undefined => {
@@ -206,8 +207,15 @@ export function assignSections(layout: Layout, files: readonly ObjectFile[], com
       if (sec.discarded) continue; // a duplicate COMDAT group member
       const st = find(sec.name);
       if (!st) {
-        // Empty sections nobody asked for (as every assembler file has) change nothing.
-        if (sec.size === 0) { sec.discarded = true; continue; }
+        if (sec.size === 0) {
+          // Empty sections nobody asked for (as every assembler file has): GNU ld still
+          // puts one at the end of the output section of its name, where it can matter
+          // (it may close a veneer group); elsewhere it changes nothing.
+          const same = byName.get(sec.name);
+          if (same) orphans.push({ output: same, section: sec });
+          else sec.discarded = true;
+          continue;
+        }
         throw new LinkError(`${f.name}: section ${sec.name} (${hex(sec.size)} bytes) is not placed by the layout; add a pattern for it (or discard it)`);
       }
       st.matched.push(sec);
@@ -246,6 +254,11 @@ export function assignSections(layout: Layout, files: readonly ObjectFile[], com
       } else {
         o.items.push({ kind: 'move', spec: item });
       }
+    }
+    for (const orphan of orphans) {
+      if (orphan.output !== o) continue;
+      o.items.push({ kind: 'input', section: orphan.section });
+      orphan.section.output = o;
     }
     // GNU ld creates an output section if it has input sections or any other command.
     o.present = o.items.length > 0;

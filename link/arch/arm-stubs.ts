@@ -26,6 +26,7 @@ import { R, type ArmTarget } from './arm.ts';
 export enum StubType {
   LONG_BRANCH_ANY_ANY = 1,
   LONG_BRANCH_V4T_ARM_THUMB = 2,
+  LONG_BRANCH_V4T_THUMB_THUMB = 4,
   LONG_BRANCH_V4T_THUMB_ARM = 5,
   SHORT_BRANCH_V4T_THUMB_ARM = 6,
 }
@@ -41,6 +42,7 @@ export enum A8VeneerType {
 const STUB_SIZE: Record<StubType, number> = {
   [StubType.LONG_BRANCH_ANY_ANY]: 8,
   [StubType.LONG_BRANCH_V4T_ARM_THUMB]: 12,
+  [StubType.LONG_BRANCH_V4T_THUMB_THUMB]: 16,
   [StubType.LONG_BRANCH_V4T_THUMB_ARM]: 12,
   [StubType.SHORT_BRANCH_V4T_THUMB_ARM]: 8,
 };
@@ -55,7 +57,7 @@ const A8_SIZE: Record<A8VeneerType, number> = {
 
 /** Where a stub's code starts (decides how the caller's branch is encoded). */
 function stubStartsThumb(t: StubType): boolean {
-  return t === StubType.LONG_BRANCH_V4T_THUMB_ARM || t === StubType.SHORT_BRANCH_V4T_THUMB_ARM;
+  return t === StubType.LONG_BRANCH_V4T_THUMB_ARM || t === StubType.SHORT_BRANCH_V4T_THUMB_ARM || t === StubType.LONG_BRANCH_V4T_THUMB_THUMB;
 }
 
 export interface Stub {
@@ -144,20 +146,44 @@ export interface StubPlan {
   readonly a8: Map<InputSection, A8Fix[]>;
 }
 
+// Direct branch reach, measured from the branch to its target as GNU ld does.
+const THM_MAX_FWD = (1 << 22) - 2 + 4;
+const THM_MAX_BWD = -(1 << 22) + 4;
+const THM2_MAX_FWD = (1 << 24) - 2 + 4;
+const THM2_MAX_BWD = -(1 << 24) + 4;
+const THM2_COND_MAX_FWD = (1 << 20) - 2 + 4;
+const THM2_COND_MAX_BWD = -(1 << 20) + 4;
+
+/**
+ * GNU ld's arm_type_of_stub for a static, non-PIC link on a core with ARM
+ * state: a veneer when the branch must change state and cannot do it itself,
+ * or when the target is out of the branch's reach.
+ */
 function stubTypeFor(type: number, branchType: BranchType, t: ArmTarget, distance: number): StubType | undefined {
+  if (branchType !== BranchType.TO_ARM && branchType !== BranchType.TO_THUMB) return undefined;
   if (type === R.THM_CALL || type === R.THM_JUMP24 || type === R.THM_JUMP19) {
-    if (branchType !== BranchType.TO_ARM) return undefined;
-    if (type === R.THM_CALL && t.useBlx) return undefined;
-    const long = t.useBlx && type === R.THM_CALL ? StubType.LONG_BRANCH_ANY_ANY : StubType.LONG_BRANCH_V4T_THUMB_ARM;
-    if (long === StubType.LONG_BRANCH_V4T_THUMB_ARM && distance <= ARM_MAX_FWD && distance >= ARM_MAX_BWD) {
-      return StubType.SHORT_BRANCH_V4T_THUMB_ARM;
+    const tooFar = t.thumb2Bl
+      ? distance > THM2_MAX_FWD || distance < THM2_MAX_BWD
+      : distance > THM_MAX_FWD || distance < THM_MAX_BWD;
+    const condTooFar = t.thumb2 && type === R.THM_JUMP19 && (distance > THM2_COND_MAX_FWD || distance < THM2_COND_MAX_BWD);
+    const mustSwitch = branchType === BranchType.TO_ARM && (type !== R.THM_CALL || !t.useBlx);
+    if (!tooFar && !condTooFar && !mustSwitch) return undefined;
+    if (!t.armIsa) return undefined; // Thumb-only cores (M profile) would need other veneers
+    if (branchType === BranchType.TO_THUMB) {
+      return t.useBlx && type === R.THM_CALL ? StubType.LONG_BRANCH_ANY_ANY : StubType.LONG_BRANCH_V4T_THUMB_THUMB;
     }
-    return long;
+    if (t.useBlx && type === R.THM_CALL) return StubType.LONG_BRANCH_ANY_ANY;
+    return distance <= THM_MAX_FWD && distance >= THM_MAX_BWD ? StubType.SHORT_BRANCH_V4T_THUMB_ARM : StubType.LONG_BRANCH_V4T_THUMB_ARM;
   }
   if (type === R.CALL || type === R.JUMP24) {
-    if (branchType !== BranchType.TO_THUMB) return undefined;
-    if (type === R.CALL && t.useBlx) return undefined;
-    return t.useBlx ? StubType.LONG_BRANCH_ANY_ANY : StubType.LONG_BRANCH_V4T_ARM_THUMB;
+    if (branchType === BranchType.TO_THUMB) {
+      // BLX reaches 2 bytes further (its H bit)
+      if (distance > ARM_MAX_FWD + 2 || distance < ARM_MAX_BWD || (type === R.CALL && !t.useBlx) || type === R.JUMP24) {
+        return t.useBlx ? StubType.LONG_BRANCH_ANY_ANY : StubType.LONG_BRANCH_V4T_ARM_THUMB;
+      }
+      return undefined;
+    }
+    return distance > ARM_MAX_FWD || distance < ARM_MAX_BWD ? StubType.LONG_BRANCH_ANY_ANY : undefined;
   }
   return undefined;
 }
@@ -510,6 +536,13 @@ function buildStubSection(sec: InputSection, stubs: readonly Stub[], fixes: read
         dv.setUint32(at, 0xe59fc000, true); // ldr ip, [pc, #0]
         dv.setUint32(at + 4, 0xe12fff1c, true); // bx ip
         dv.setUint32(at + 8, targetBits, true);
+        break;
+      case StubType.LONG_BRANCH_V4T_THUMB_THUMB:
+        dv.setUint16(at, 0x4778, true); // bx pc
+        dv.setUint16(at + 2, 0xe7fd, true); // b .-2 (never reached)
+        dv.setUint32(at + 4, 0xe59fc000, true); // ldr ip, [pc, #0]
+        dv.setUint32(at + 8, 0xe12fff1c, true); // bx ip
+        dv.setUint32(at + 12, targetBits, true);
         break;
       case StubType.LONG_BRANCH_V4T_THUMB_ARM:
         dv.setUint16(at, 0x4778, true); // bx pc

@@ -52,6 +52,10 @@ export interface ArmTarget {
   readonly armNop: boolean;
   /** GNU ld enables its Cortex-A8 erratum workaround by default for ARMv7-A outputs (arm-stubs.ts) */
   readonly fixCortexA8: boolean;
+  /** Thumb BL reaches +-16 MB (Thumb-2 and ARMv6-M), not +-4 MB */
+  readonly thumb2Bl: boolean;
+  /** the core has ARM state (not an M-profile Thumb-only core) */
+  readonly armIsa: boolean;
 }
 
 export function armTarget(attrs: ArmAttributes): ArmTarget {
@@ -62,7 +66,11 @@ export function armTarget(attrs: ArmAttributes): ArmTarget {
     : a === CpuArch.V6T2 || a === CpuArch.V7 || a === CpuArch.V7E_M || a === CpuArch.V8 || a === CpuArch.V8R || a === CpuArch.V8M_MAIN;
   const armNop = a === CpuArch.V6T2 || a === CpuArch.V6K || a === CpuArch.V7 || a === CpuArch.V8 || a === CpuArch.V8R;
   const fixCortexA8 = a === CpuArch.V7 && (attrs.profile === 0x41 || attrs.profile === 0);
-  return { useBlx, thumb2, armNop, fixCortexA8 };
+  const thumb2Bl = thumb2 || a === CpuArch.V6_M || a === CpuArch.V6S_M;
+  const armIsa = attrs.profile !== 0
+    ? attrs.profile !== 0x4d
+    : a !== CpuArch.V6_M && a !== CpuArch.V6S_M && a !== CpuArch.V7E_M && a !== CpuArch.V8M_BASE && a !== CpuArch.V8M_MAIN;
+  return { useBlx, thumb2, armNop, fixCortexA8, thumb2Bl, armIsa };
 }
 
 /** Everything one relocation needs, already resolved. */
