@@ -25,7 +25,7 @@ import { CompileError, RecursionLimitError, type CompileErrorKind } from './erro
 import { BinaryOp, UnaryOp } from './ops.ts';
 import type { CompileOptions } from './options.ts';
 import type { ParseNode, PnConst, PnStruct } from './parsenode.ts';
-import type { CompiledModule } from './rawcode.ts';
+import type { CompiledModule, RawCodeAsm } from './rawcode.ts';
 import {
   EmitOpt,
   ID_FLAG_IS_DBL_STAR_PARAM,
@@ -39,6 +39,13 @@ import {
 } from './scope.ts';
 import { Tok } from './tokens.ts';
 import { NativeEmitter, NATIVE_TYPE_BY_NAME, type Emitter } from './emit-native.ts';
+import {
+  ASM_RETURN_TYPE_SIGS,
+  ASM_TYPE_SIG_INT,
+  InlineThumbEmitter,
+  inlineThumbArchSupported,
+  parseNodeInt,
+} from './emit-inline-thumb.ts';
 
 /** What the compiler needs from the qstr pool (it only reads/interns names). */
 export interface QstrInterner {
@@ -159,6 +166,8 @@ class Compiler {
   private emit: Emitter;
   private readonly bcEmit: BytecodeEmitter;
   private nativeEmit: NativeEmitter | null = null;
+  /** the Thumb inline assembler, made for the first asm function (it is what marks the module as native) */
+  private inlineAsm: InlineThumbEmitter | null = null;
   private readonly features: CompileOptions['features'];
   private readonly constBoolFromObjects: boolean;
 
@@ -2312,7 +2321,7 @@ class Compiler {
     for (let i = 0; i < this.scopes.length && this.error === null; i++) {
       const s = this.scopes[i]!;
       if (s.emitOptions === EmitOpt.Asm) {
-        this.compileScopeInlineAsm(s);
+        this.compileScopeInlineAsm(s, Pass.Scope);
       } else {
         this.compileScope(s, Pass.Scope);
         // implicit globals may really be variables of an enclosing function
@@ -2329,6 +2338,12 @@ class Compiler {
 
     for (let i = 0; i < this.scopes.length && this.error === null; i++) {
       const s = this.scopes[i]!;
+      if (s.emitOptions === EmitOpt.Asm) {
+        // machine code in a code-size pass (labels, sizes) and an emit pass
+        this.compileScopeInlineAsm(s, Pass.CodeSize);
+        if (this.error === null) this.compileScopeInlineAsm(s, Pass.Emit);
+        continue;
+      }
       const native = s.emitOptions === EmitOpt.NativePython || s.emitOptions === EmitOpt.Viper;
       if (native) {
         // (upstream reports this against the scope compiled last, not s)
@@ -2377,20 +2392,129 @@ class Compiler {
   }
 
   /**
-   * Inline assembler functions. Only the scope-pass checks upstream makes
-   * before any machine code exists are reproduced; emitting is not supported.
+   * One pass over an inline assembler function (upstream compile_scope_inline_asm):
+   * the scope pass only checks the statements compile.c itself handles
+   * (label/align/data shapes); the code-size and emit passes run every
+   * instruction through the Thumb inline assembler.
    */
-  private compileScopeInlineAsm(scope: Scope): void {
-    this.pass = Pass.Scope;
+  private compileScopeInlineAsm(scope: Scope, pass: Pass): void {
+    this.pass = pass;
     this.scopeCur = scope;
     this.nextLabel = 0;
     if (scope.kind !== ScopeKind.Function) {
       this.syntaxError(null, 'inline assembler must be a function');
       return;
     }
-    // The reference validates instructions while emitting; we cannot emit.
-    this.error = { kind: 'NotImplementedError', message: 'inline assembler is not implemented in this compiler' };
-    this.errorLine = (scope.pn as PnStruct).line;
+    const arch = this.options.arch;
+    if (!inlineThumbArchSupported(arch)) {
+      // the Xtensa and RISC-V inline assemblers are not implemented
+      this.error = { kind: 'NotImplementedError', message: 'inline assembler is not implemented in this compiler' };
+      this.errorLine = (scope.pn as PnStruct).line;
+      return;
+    }
+    let asm: InlineThumbEmitter | null = null;
+    if (pass > Pass.Scope) {
+      asm = this.inlineAsm ??= new InlineThumbEmitter(arch!);
+      asm.startPass(pass === Pass.Emit);
+    }
+
+    const pns = scope.pn as PnStruct;
+    if (asm !== null && pass === Pass.CodeSize) {
+      scope.numPosArgs = asm.countParams(extractList(pns.args[1] ?? null, 'typedargslist'));
+      if (asm.error !== null) {
+        this.error = { kind: 'SyntaxError', message: asm.error };
+        this.errorLine = pns.line;
+        return;
+      }
+    }
+
+    let typeSig = ASM_TYPE_SIG_INT;
+    const annotation = pns.args[2] ?? null;
+    if (annotation !== null) {
+      if (isId(annotation)) {
+        const sig = ASM_RETURN_TYPE_SIGS.get(annotation.name);
+        if (sig === undefined) {
+          this.syntaxError(annotation, 'unknown type');
+          return;
+        }
+        typeSig = sig;
+      } else {
+        // not fatal here: the first instruction below ends the pass with it
+        this.syntaxError(annotation, 'return annotation must be an identifier');
+      }
+    }
+
+    for (const stmt of extractList(pns.args[3] ?? null, 'suite_block_stmts')) {
+      if (isRule(stmt, 'pass_stmt')) continue;
+      // an instruction is an expression statement NAME(args)
+      const call = isRule(stmt, 'expr_stmt') && arg(stmt, 1) === null ? arg(stmt, 0) : null;
+      const trailer = isRule(call, 'atom_expr_normal') && isId(arg(call, 0)) ? arg(call, 1) : null;
+      if (!isRule(trailer, 'trailer_paren')) {
+        this.syntaxError(stmt, 'expecting an assembler instruction');
+        return;
+      }
+      const op = leafName(arg(call, 0));
+      const opArgs = extractList(trailer.args[0] ?? null, 'arglist');
+
+      if (op === 'label') {
+        const name = opArgs.length === 1 && isId(opArgs[0]!) ? opArgs[0].name : null;
+        if (name === null) {
+          this.syntaxError(stmt, "'label' requires 1 argument");
+          return;
+        }
+        const label = this.newLabel();
+        if (asm !== null && !asm.label(label, name)) {
+          this.syntaxError(stmt, 'label redefined');
+          return;
+        }
+      } else if (op === 'align') {
+        if (!(opArgs.length === 1 && isSmallInt(opArgs[0]!))) {
+          this.syntaxError(stmt, "'align' requires 1 argument");
+          return;
+        }
+        if (asm !== null) asm.align(opArgs[0].value);
+      } else if (op === 'data') {
+        const first = opArgs[0] ?? null;
+        if (!(opArgs.length >= 2 && isSmallInt(first))) {
+          this.syntaxError(stmt, "'data' requires at least 2 arguments");
+          return;
+        }
+        if (asm !== null) {
+          for (let j = 1; j < opArgs.length; j++) {
+            const value = parseNodeInt(opArgs[j]!);
+            if (value === null) {
+              this.syntaxError(stmt, "'data' requires integer arguments");
+              return;
+            }
+            asm.data(first.value, value);
+          }
+        }
+      } else if (asm !== null) {
+        asm.op(op, opArgs);
+        if (asm.error !== null) this.error = { kind: 'SyntaxError', message: asm.error };
+      }
+
+      if (this.error !== null) {
+        // reported at the instruction's argument list
+        this.errorLine = trailer.line;
+        return;
+      }
+    }
+
+    if (asm !== null) {
+      asm.endPass();
+      if (pass === Pass.Emit) {
+        const rc = scope.rawCode as unknown as RawCodeAsm;
+        rc.kind = 'asm';
+        rc.funData = asm.getCode().slice();
+        rc.children = [];
+        rc.asmNPosArgs = scope.numPosArgs;
+        rc.asmTypeSig = typeSig;
+      }
+    }
+
+    // an annotation error with no instruction after it: reported at the def
+    if (this.error !== null) this.errorLine = pns.line;
   }
 }
 

@@ -17,7 +17,17 @@ export interface RawCodeNative {
   readonly preludeOffset?: number;
 }
 
-export type RawCode = RawCodeBytecode | RawCodeNative;
+/** Machine code of an inline assembler function (no prelude, no children). */
+export interface RawCodeAsm {
+  kind: 'asm';
+  funData: Uint8Array;
+  children: readonly RawCode[];
+  /** number of positional args and return type signature (MP_NATIVE_TYPE_*) */
+  asmNPosArgs: number;
+  asmTypeSig: number;
+}
+
+export type RawCode = RawCodeBytecode | RawCodeNative | RawCodeAsm;
 
 export interface CompiledModule {
   /** The module's qstr table, byte strings in index order; entry 0 is the source name. */
