@@ -199,8 +199,8 @@ export class InlineThumbEmitter {
   /** the pending error message (a SyntaxError), or null */
   error: string | null = null;
   private pass = ThumbPass.Compute;
-  /** label names by label number, for the scope being assembled */
-  private labelNames: (string | undefined)[] = [];
+  /** label numbers by name, for the function being assembled */
+  private readonly labelByName = new Map<string, number>();
   private readonly as: ThumbAssembler;
   private readonly allowFloat: boolean;
 
@@ -219,7 +219,8 @@ export class InlineThumbEmitter {
   startPass(emit: boolean): void {
     this.error = null;
     this.pass = emit ? ThumbPass.Emit : ThumbPass.Compute;
-    if (!emit) this.labelNames = [];
+    // the emit pass keeps the names: branches may refer forward
+    if (!emit) this.labelByName.clear();
     this.as.startPass(this.pass);
     this.as.entry(0);
   }
@@ -250,8 +251,8 @@ export class InlineThumbEmitter {
 
   /** Defines a label; false if the name is already a label of this function. */
   label(labelNum: number, name: string): boolean {
-    if (this.pass === ThumbPass.Compute && this.labelNames.includes(name)) return false;
-    this.labelNames[labelNum] = name;
+    if (this.pass === ThumbPass.Compute && this.labelByName.has(name)) return false;
+    this.labelByName.set(name, labelNum);
     this.as.labelAssign(labelNum);
     return true;
   }
@@ -344,8 +345,8 @@ export class InlineThumbEmitter {
   private labelArg(op: string, pn: ParseNode): number {
     const name = idName(pn);
     if (name === null) return this.fail(`'${op}' expects a label`);
-    const n = this.labelNames.indexOf(name);
-    if (n >= 0) return n;
+    const n = this.labelByName.get(name);
+    if (n !== undefined) return n;
     if (this.pass === ThumbPass.Emit) this.fail(`label '${name}' not defined`);
     return 0;
   }
