@@ -166,7 +166,7 @@ class Compiler {
   private emit: Emitter;
   private readonly bcEmit: BytecodeEmitter;
   private nativeEmit: NativeEmitter | null = null;
-  /** the Thumb inline assembler, made for the first asm function (it is what marks the module as native) */
+  /** the Thumb inline assembler, made for the first asm function and shared by the rest (as upstream) */
   private inlineAsm: InlineThumbEmitter | null = null;
   private readonly features: CompileOptions['features'];
   private readonly constBoolFromObjects: boolean;
