@@ -39,13 +39,8 @@ import {
 } from './scope.ts';
 import { Tok } from './tokens.ts';
 import { NativeEmitter, NATIVE_TYPE_BY_NAME, type Emitter } from './emit-native.ts';
-import {
-  ASM_RETURN_TYPE_SIGS,
-  ASM_TYPE_SIG_INT,
-  InlineThumbEmitter,
-  inlineThumbArchSupported,
-  parseNodeInt,
-} from './emit-inline-thumb.ts';
+import { ASM_RETURN_TYPE_SIGS, ASM_TYPE_SIG_INT, parseNodeInt } from './emit-inline-thumb.ts';
+import { inlineAssemblerFor, type InlineAssembler } from './emit-inline.ts';
 
 /** What the compiler needs from the qstr pool (it only reads/interns names). */
 export interface QstrInterner {
@@ -167,7 +162,7 @@ class Compiler {
   private readonly bcEmit: BytecodeEmitter;
   private nativeEmit: NativeEmitter | null = null;
   /** the Thumb inline assembler, made for the first asm function and shared by the rest (as upstream) */
-  private inlineAsm: InlineThumbEmitter | null = null;
+  private inlineAsm: InlineAssembler | null = null;
   private readonly features: CompileOptions['features'];
   private readonly constBoolFromObjects: boolean;
 
@@ -2339,8 +2334,9 @@ class Compiler {
     for (let i = 0; i < this.scopes.length && this.error === null; i++) {
       const s = this.scopes[i]!;
       if (s.emitOptions === EmitOpt.Asm) {
-        // machine code in a code-size pass (labels, sizes) and an emit pass
-        this.compileScopeInlineAsm(s, Pass.CodeSize);
+        // machine code in code-size passes (labels, sizes) and an emit pass
+        const sizePasses = inlineAssemblerFor(this.options.arch)?.sizePasses ?? 1;
+        for (let k = 0; k < sizePasses && this.error === null; k++) this.compileScopeInlineAsm(s, Pass.CodeSize);
         if (this.error === null) this.compileScopeInlineAsm(s, Pass.Emit);
         continue;
       }
@@ -2351,7 +2347,7 @@ class Compiler {
           this.error = { kind: 'NotImplementedError', message: 'cannot emit native code for this architecture' };
           break;
         }
-        if (this.options.arch !== 'armv6') {
+        if (!NativeEmitter.supportsArch(this.options.arch!)) {
           this.error = { kind: 'NotImplementedError', message: 'native code emission is not implemented in this compiler' };
           break;
         }
@@ -2406,15 +2402,15 @@ class Compiler {
       return;
     }
     const arch = this.options.arch;
-    if (!inlineThumbArchSupported(arch)) {
-      // the Xtensa and RISC-V inline assemblers are not implemented
+    const kind = inlineAssemblerFor(arch);
+    if (kind === undefined) {
       this.error = { kind: 'NotImplementedError', message: 'inline assembler is not implemented in this compiler' };
       this.errorLine = (scope.pn as PnStruct).line;
       return;
     }
-    let asm: InlineThumbEmitter | null = null;
+    let asm: InlineAssembler | null = null;
     if (pass > Pass.Scope) {
-      asm = this.inlineAsm ??= new InlineThumbEmitter(arch!);
+      asm = this.inlineAsm ??= kind.create(arch!);
       asm.startPass(pass === Pass.Emit);
     }
 

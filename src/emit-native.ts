@@ -222,6 +222,11 @@ function unsupported(what: string): CompileError {
 }
 
 export class NativeEmitter implements Emitter {
+  /** The -march values this emitter generates code for. */
+  static supportsArch(arch: string): boolean {
+    return arch === 'armv6';
+  }
+
   /** the compile error this pass produced (a later one replaces an earlier one, as upstream) */
   error: { kind: CompileErrorKind; message: string } | null = null;
 

@@ -1,0 +1,36 @@
+// The inline assemblers (@micropython.asm_thumb, asm_xtensa, asm_rv32): what
+// the compiler's compile_scope_inline_asm drives, and which -march gets which.
+import type { ParseNode } from './parsenode.ts';
+import { InlineThumbEmitter, inlineThumbArchSupported } from './emit-inline-thumb.ts';
+
+/** One architecture's inline assembler, run once per pass over a function. */
+export interface InlineAssembler {
+  /** the pending error message (a SyntaxError), or null */
+  readonly error: string | null;
+  /** `emit`: false for a code-size pass (measures, records labels), true for the emit pass */
+  startPass(emit: boolean): void;
+  endPass(): void;
+  getCode(): Uint8Array;
+  /** checks the parameters (registers in sequence) and returns how many there are */
+  countParams(params: readonly ParseNode[]): number;
+  /** false if the name is already a label of this function */
+  label(labelNum: number, name: string): boolean;
+  align(align: bigint): void;
+  data(byteSize: bigint, value: bigint): void;
+  op(op: string, args: readonly ParseNode[]): void;
+}
+
+/** How the compiler runs an architecture's inline assembler. */
+export interface InlineAssemblerKind {
+  create(arch: string): InlineAssembler;
+  /** code-size passes before the emit pass (Xtensa needs a second one for its literal pool) */
+  readonly sizePasses: number;
+}
+
+const THUMB: InlineAssemblerKind = { create: (arch) => new InlineThumbEmitter(arch), sizePasses: 1 };
+
+/** The inline assembler this compiler has for `arch`, or undefined (not implemented here). */
+export function inlineAssemblerFor(arch: string | undefined): InlineAssemblerKind | undefined {
+  if (inlineThumbArchSupported(arch)) return THUMB;
+  return undefined;
+}
