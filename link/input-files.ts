@@ -64,7 +64,8 @@ export class InputSection {
   }
 
   get address(): number {
-    if (!this.output) throw new Error(`section ${this.name} of ${this.file.name} not placed`);
+    // Reached when something refers into a section that takes no memory (not SHF_ALLOC).
+    if (!this.output) throw new LinkError(`${this.file.name}: section ${this.name} is referenced but is not loaded into memory (not allocatable)`);
     return (this.output.address + this.outputOffset) >>> 0;
   }
 

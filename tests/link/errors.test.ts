@@ -110,6 +110,11 @@ describe.skipIf(!HAVE_BINUTILS)('link errors', () => {
     expect(linkError(() => link({ layout, objects: [o] }))).toMatch(/^section \.text \[0x8000\.\.0x8004\) overlaps section \.data \[0x8002\.\.0x8012\) by 2 bytes$/);
   });
 
+  it('refuses a reference from loaded code into a section that is not loaded', () => {
+    const o = obj(' .section .notes,""\nnote: .word 1\n .text\n .word note\n');
+    expect(linkError(() => link({ layout: layoutWith(0x10000), objects: [o] }))).toMatch(/^rt\.o: section \.notes is referenced but is not loaded into memory/);
+  });
+
   it('refuses sections the layout does not place', () => {
     const o = obj(' .section .mystery,"a"\n .word 1\n');
     expect(linkError(() => link({ layout: layoutWith(0x10000), objects: [o] }))).toMatch(/^rt\.o: section \.mystery \(0x4 bytes\) is not placed by the layout/);
