@@ -2,6 +2,7 @@
 // instruction encodings the reference's ARM backend produces, plus the
 // two-pass label bookkeeping (compute offsets, then emit) all native
 // backends share.
+import type { NativeAssembler } from './asm-native.ts';
 import { CompileError } from './errors.ts';
 
 export const R0 = 0;
@@ -42,7 +43,7 @@ export enum AsmPass {
 
 const LABEL_UNSET = -1;
 
-export class ArmAssembler {
+export class ArmAssembler implements NativeAssembler {
   pass: AsmPass = AsmPass.Compute;
   suppress = false;
   codeOffset = 0;
@@ -285,8 +286,9 @@ export class ArmAssembler {
 
   // --- memory ----------------------------------------------------------------------
 
+  // offsets are unsigned in the reference: a negative one (viper p[-1]) takes the register form
   ldrRegRegOffset(rd: number, rn: number, byteOffset: number): void {
-    if (byteOffset < 0x1000) {
+    if (byteOffset >>> 0 < 0x1000) {
       this.al(0x5900000 | (rn << 16) | (rd << 12) | byteOffset);
     } else {
       this.movRegImm(REG_TEMP, byteOffset);
@@ -295,7 +297,7 @@ export class ArmAssembler {
   }
 
   ldrhRegRegOffset(rd: number, rn: number, byteOffset: number): void {
-    if (byteOffset < 0x100) {
+    if (byteOffset >>> 0 < 0x100) {
       this.al(0x1d000b0 | (rn << 16) | (rd << 12) | ((byteOffset & 0xf0) << 4) | (byteOffset & 0xf));
     } else {
       this.movRegImm(REG_TEMP, byteOffset);
@@ -304,7 +306,7 @@ export class ArmAssembler {
   }
 
   ldrbRegRegOffset(rd: number, rn: number, byteOffset: number): void {
-    if (byteOffset < 0x1000) {
+    if (byteOffset >>> 0 < 0x1000) {
       this.al(0x5d00000 | (rn << 16) | (rd << 12) | byteOffset);
     } else {
       this.movRegImm(REG_TEMP, byteOffset);
@@ -313,7 +315,7 @@ export class ArmAssembler {
   }
 
   strRegRegOffset(rd: number, rm: number, byteOffset: number): void {
-    if (byteOffset < 0x1000) {
+    if (byteOffset >>> 0 < 0x1000) {
       this.al(0x5800000 | (rm << 16) | (rd << 12) | byteOffset);
     } else {
       this.movRegImm(REG_TEMP, byteOffset);
@@ -322,7 +324,7 @@ export class ArmAssembler {
   }
 
   strhRegRegOffset(rd: number, rn: number, byteOffset: number): void {
-    if (byteOffset < 0x100) {
+    if (byteOffset >>> 0 < 0x100) {
       this.al(0x1c000b0 | (rn << 16) | (rd << 12) | ((byteOffset & 0xf0) << 4) | (byteOffset & 0xf));
     } else {
       this.movRegImm(REG_TEMP, byteOffset);
@@ -331,7 +333,7 @@ export class ArmAssembler {
   }
 
   strbRegRegOffset(rd: number, rm: number, byteOffset: number): void {
-    if (byteOffset < 0x1000) {
+    if (byteOffset >>> 0 < 0x1000) {
       this.al(0x5c00000 | (rm << 16) | (rd << 12) | byteOffset);
     } else {
       this.movRegImm(REG_TEMP, byteOffset);
@@ -421,4 +423,115 @@ export class ArmAssembler {
   storeRegRegOffset(rv: number, base: number, wordOffset: number): void {
     this.strRegRegOffset(rv, base, 4 * wordOffset);
   }
+
+  // --- the native emitter's generic operations (NativeAssembler) ---------------------------
+
+  startNativePass(emit: boolean): void {
+    this.startPass(emit ? AsmPass.Emit : AsmPass.Compute);
+  }
+
+  dataWord(val: number): void {
+    this.data(4, val);
+  }
+
+  dataByte(val: number): void {
+    this.data(1, val);
+  }
+
+  jump(label: number): void {
+    this.bLabel(label);
+  }
+
+  jumpReg(reg: number): void {
+    this.bxReg(reg);
+  }
+
+  callInd(funId: number): void {
+    this.blInd(funId);
+  }
+
+  /** ARM calls through the table with `ldr pc`: no temporary register is needed. */
+  callIndVia(funId: number, _regTemp: number): void {
+    this.blInd(funId);
+  }
+
+  notReg(reg: number): void {
+    this.mvnRegReg(reg, reg);
+  }
+
+  negReg(reg: number): void {
+    this.rsbRegRegImm(reg, reg, 0);
+  }
+
+  orRegReg(rd: number, rs: number): void {
+    this.orrRegRegReg(rd, rd, rs);
+  }
+
+  xorRegReg(rd: number, rs: number): void {
+    this.eorRegRegReg(rd, rd, rs);
+  }
+
+  andRegReg(rd: number, rs: number): void {
+    this.andRegRegReg(rd, rd, rs);
+  }
+
+  addRegReg(rd: number, rs: number): void {
+    this.addRegRegReg(rd, rd, rs);
+  }
+
+  subRegReg(rd: number, rs: number): void {
+    this.subRegRegReg(rd, rd, rs);
+  }
+
+  mulRegReg(rd: number, rs: number): void {
+    this.mulRegRegReg(rd, rd, rs);
+  }
+
+  load8RegRegOffset(rd: number, base: number, byteOffset: number): void {
+    this.ldrbRegRegOffset(rd, base, byteOffset);
+  }
+
+  load16RegRegOffset(rd: number, base: number, halfwordOffset: number): void {
+    this.ldrhRegRegOffset(rd, base, 2 * halfwordOffset);
+  }
+
+  store8RegRegOffset(rs: number, base: number, byteOffset: number): void {
+    this.strbRegRegOffset(rs, base, byteOffset);
+  }
+
+  store16RegRegOffset(rs: number, base: number, halfwordOffset: number): void {
+    this.strhRegRegOffset(rs, base, 2 * halfwordOffset);
+  }
+
+  load8RegRegReg(rd: number, base: number, index: number): void {
+    this.ldrbRegRegReg(rd, base, index);
+  }
+
+  load16RegRegReg(rd: number, base: number, index: number): void {
+    this.ldrhRegRegReg(rd, base, index);
+  }
+
+  load32RegRegReg(rd: number, base: number, index: number): void {
+    this.ldrRegRegReg(rd, base, index);
+  }
+
+  store8RegRegReg(rv: number, base: number, index: number): void {
+    this.strbRegRegReg(rv, base, index);
+  }
+
+  store16RegRegReg(rv: number, base: number, index: number): void {
+    this.strhRegRegReg(rv, base, index);
+  }
+
+  store32RegRegReg(rv: number, base: number, index: number): void {
+    this.strRegRegReg(rv, base, index);
+  }
+
+  setRegFromCompare(rd: number, lhs: number, rhs: number, compareOp: number): void {
+    this.cmpRegReg(lhs, rhs);
+    this.setccReg(rd, COMPARE_CONDS[compareOp]!);
+  }
 }
+
+/** ARM condition codes in COMPARE_OPS order (unsigned six, then signed six). */
+const COMPARE_CONDS = [CC_CC, CC_HI, CC_EQ, CC_LS, CC_CS, CC_NE, CC_LT, CC_GT, CC_EQ, CC_LE, CC_GE, CC_NE];

@@ -3,6 +3,7 @@
 // bookkeeping (a compute pass that only measures and records label offsets,
 // then an emit pass that writes bytes). The inline assembler uses it today;
 // the encoders are plain functions so a Thumb native emitter can share them.
+import { encodeUintWith, type NativeAssembler } from './asm-native.ts';
 import { CompileError } from './errors.ts';
 
 export const REG_SP = 13;
@@ -198,6 +199,10 @@ export interface ThumbTarget {
 export class ThumbAssembler {
   pass: ThumbPass = ThumbPass.Compute;
   codeOffset = 0;
+  /** dead code is not written (the native emitter's, after a jump or raise); the inline assembler never sets it */
+  protected suppress = false;
+  /** largest code buffer allowed (see CODE_SIZE_LIMIT) */
+  protected codeSizeLimit = CODE_SIZE_LIMIT;
   private code = new Uint8Array(0);
   private labels = new Float64Array(16);
   private pushReglist = 0;
@@ -215,13 +220,14 @@ export class ThumbAssembler {
       this.labels.fill(LABEL_UNSET);
     } else {
       const size = this.codeOffset;
-      if (size > CODE_SIZE_LIMIT) {
+      if (size > this.codeSizeLimit) {
         throw new CompileError('MemoryError', `memory allocation failed, allocating ${size} bytes`);
       }
       // fresh zeroed buffer: bytes skipped by align() read as 0, as in the reference's GC heap
       this.code = new Uint8Array(size);
     }
     this.pass = pass;
+    this.suppress = false;
     this.codeOffset = 0;
   }
 
@@ -232,6 +238,7 @@ export class ThumbAssembler {
 
   labelAssign(label: number): void {
     this.ensureLabel(label);
+    this.suppress = false;
     if (this.pass === ThumbPass.Compute) {
       this.labels[label] = this.codeOffset;
     } else if (this.labels[label] !== this.codeOffset) {
@@ -269,6 +276,7 @@ export class ThumbAssembler {
 
   /** `size` bytes of `val` (its 64-bit two's complement), little-endian; zeros beyond 8 bytes. */
   data(size: number, val: bigint): void {
+    if (this.suppress) return;
     if (this.pass === ThumbPass.Emit) {
       const c = this.code;
       const at = this.codeOffset;
@@ -285,6 +293,7 @@ export class ThumbAssembler {
   }
 
   op16(op: number): void {
+    if (this.suppress) return;
     if (this.pass === ThumbPass.Emit) {
       const c = this.code;
       const at = this.codeOffset;
@@ -294,8 +303,16 @@ export class ThumbAssembler {
     this.codeOffset += 2;
   }
 
+  /** One byte (the native emitter's prelude data). */
+  protected op8(val: number): void {
+    if (this.suppress) return;
+    if (this.pass === ThumbPass.Emit) this.code[this.codeOffset] = val & 0xff;
+    this.codeOffset += 1;
+  }
+
   /** A 32-bit instruction: first halfword, then second, each little-endian. */
   op32(op1: number, op2: number): void {
+    if (this.suppress) return;
     if (this.pass === ThumbPass.Emit) {
       const c = this.code;
       const at = this.codeOffset;
@@ -359,7 +376,15 @@ export class ThumbAssembler {
 
   // --- label branches (fixed size; range checked only when emitting) ---------------
 
-  private relTo(label: number): number {
+  /** Rewrites a halfword written earlier in the emit pass (a branch sized after what it skips). */
+  protected patch16(at: number, op: number): void {
+    if (this.pass === ThumbPass.Emit) {
+      this.code[at] = op & 0xff;
+      this.code[at + 1] = (op >>> 8) & 0xff;
+    }
+  }
+
+  protected relTo(label: number): number {
     // PC reads 4 bytes ahead of the branch
     return (this.labelOffset(label) - this.codeOffset - 4) | 0;
   }
@@ -390,5 +415,498 @@ export class ThumbAssembler {
     const [hi, lo] = encodeBl(rel);
     this.op32(hi, lo);
     return this.pass !== ThumbPass.Emit || signedFit23(rel);
+  }
+}
+
+// --- encoders the native emitter adds -------------------------------------------------
+
+// formats 7/8: load/store with a register offset (word, byte, halfword)
+export const FORMAT_7_LDR = 0x5800;
+export const FORMAT_7_STR = 0x5000;
+export const FORMAT_7_BYTE_TRANSFER = 0x0400;
+export const FORMAT_8_LDRH = 0x5a00;
+export const FORMAT_8_STRH = 0x5200;
+
+// format 11: sign/zero extension
+export const FORMAT_11_SXTH = 0xb200;
+
+// sp-relative word access and address (word offsets 0..255)
+export const OP_STR_TO_SP = 0x9000;
+export const OP_LDR_FROM_SP = 0x9800;
+export const OP_ADD_REG_SP = 0xa800;
+
+export function encodeFormat7_8(op: number, rloDest: number, rloBase: number, rloIndex: number): number {
+  return op | (rloIndex << 6) | (rloBase << 3) | rloDest;
+}
+
+export function encodeFormat11(op: number, rloDest: number, rloSrc: number): number {
+  return op | (rloSrc << 3) | rloDest;
+}
+
+/** push {rlolist} / push {rlolist, lr} */
+export function encodePush(rloList: number, withLr: boolean): number {
+  return 0xb400 | (withLr ? 0x0100 : 0) | rloList;
+}
+
+/** pop {rlolist} / pop {rlolist, pc} */
+export function encodePop(rloList: number, withPc: boolean): number {
+  return 0xbc00 | (withPc ? 0x0100 : 0) | rloList;
+}
+
+/** str/ldr rlo, [sp, #4*word] and add rlo, sp, #4*word */
+export function encodeSpRelative(op: number, rlo: number, wordOffset: number): number {
+  return op | (rlo << 8) | (wordOffset & 0xff);
+}
+
+// the 16-bit immediate-offset load/store opcodes (bits 11..15) by access size: byte, halfword, word
+const LDR_STR_IMM5_OPCODE = [0x0e, 0x10, 0x0c];
+
+/** ldr/str{b,h} rlo, [rlo, #imm5 << size] (16-bit) */
+export function encodeLdrStrImm5(load: boolean, size: number, rloData: number, rloBase: number, imm5: number): number {
+  return (((LDR_STR_IMM5_OPCODE[size]! | (load ? 1 : 0)) << 11) | (imm5 << 6) | (rloBase << 3) | rloData) & 0xffff;
+}
+
+/** ldr/str{b,h}.w r, [r, #imm12] (Thumb-2, byte offset) */
+export function encodeLdrStrW(load: boolean, size: number, rData: number, rBase: number, imm12: number): [number, number] {
+  return [0xf880 | (size << 5) | rBase | (load ? 0x10 : 0), ((rData << 12) | imm12) & 0xffff];
+}
+
+/** b.w with the reference's encoding (J1 = J2 = 1: reaches +-4 MiB) */
+export function encodeBW(rel: number): [number, number] {
+  return [0xf000 | ((rel >> 12) & 0x07ff), 0xb800 | ((rel >> 1) & 0x07ff)];
+}
+
+export function encodeBlx(reg: number): number {
+  return 0x4780 | (reg << 3);
+}
+
+/** ite <cond>: then-instruction on cond, else-instruction on its inverse */
+export function encodeIte(cond: number): number {
+  return OP_IT | (cond << 4) | (cond & 1 ? 0x4 : 0xc);
+}
+
+function unsignedFit8(x: number): boolean {
+  return (x & 0xffffff00) === 0;
+}
+
+function unsignedFit16(x: number): boolean {
+  return (x & 0xffff0000) === 0;
+}
+
+const REG_R1 = 1;
+const REG_R3 = 3;
+/** the native emitter's REG_TEMP2: scratch for the scaled index of a halfword/word load */
+const REG_TEMP2 = 2;
+const REG_FUN_TABLE = 7;
+
+/** Thumb condition codes in COMPARE_OPS order (unsigned six, then signed six). */
+const COMPARE_CONDS = [
+  ThumbCond.CC, ThumbCond.HI, ThumbCond.EQ, ThumbCond.LS, ThumbCond.CS, ThumbCond.NE,
+  ThumbCond.LT, ThumbCond.GT, ThumbCond.EQ, ThumbCond.LE, ThumbCond.GE, ThumbCond.NE,
+];
+
+/**
+ * The native emitter's operations in Thumb (asmthumb.c's "convenience"
+ * sequences and the generic ASM_* layer): Thumb-1 only for ARMv6-M, Thumb-2
+ * forms where ARMv7-M allows them. Sequences whose size depends on a
+ * label are sized the same in every pass (forward branches always take the
+ * long form).
+ */
+export class ThumbNativeAssembler extends ThumbAssembler implements NativeAssembler {
+  constructor(target: ThumbTarget) {
+    super(target);
+    // the native emitter has no inline-assembler buffer limit to mirror
+    this.codeSizeLimit = Number.MAX_SAFE_INTEGER;
+  }
+
+  startNativePass(emit: boolean): void {
+    this.startPass(emit ? ThumbPass.Emit : ThumbPass.Compute);
+  }
+
+  suppressCode(): void {
+    this.suppress = true;
+  }
+
+  dataWord(val: number): void {
+    this.op16(val & 0xffff);
+    this.op16((val >>> 16) & 0xffff);
+  }
+
+  dataByte(val: number): void {
+    this.op8(val);
+  }
+
+  encodeUint(val: number): void {
+    encodeUintWith(val, (b) => this.dataByte(b));
+  }
+
+  // --- moves ------------------------------------------------------------------------------
+
+  movRegReg(regDest: number, regSrc: number): void {
+    this.op16(encodeMovRegReg(regDest, regSrc));
+  }
+
+  private movRloI8(rlo: number, i8: number): void {
+    this.op16(encodeFormat3(FORMAT_3_MOV, rlo, i8));
+  }
+
+  /** Thumb-1 16-bit constant: high byte, shift, add low byte (always 6 bytes). */
+  private movRloI16(rlo: number, i16: number): void {
+    this.movRloI8(rlo, (i16 >> 8) & 0xff);
+    this.op16(encodeFormat1(FORMAT_1_LSL, rlo, rlo, 8));
+    this.op16(encodeFormat3(FORMAT_3_ADD, rlo, i16 & 0xff));
+  }
+
+  private movRegI16(movOp: number, reg: number, i16: number): void {
+    const [hi, lo] = encodeMovRegI16(movOp, reg, i16);
+    this.op32(hi, lo);
+  }
+
+  /** Any 32-bit value: movw+movt on Thumb-2, else an inline literal jumped over (word aligned). */
+  private movRegI32(reg: number, i32: number): void {
+    if (this.allowArmv7m) {
+      this.movRegI16(OP_MOVW, reg, i32 & 0xffff);
+      this.movRegI16(OP_MOVT, reg, (i32 >>> 16) & 0xffff);
+    } else {
+      if (this.codeOffset & 2) this.op16(OP_NOP);
+      this.op16(encodeFormat3(FORMAT_3_LDR, reg, 0));
+      this.op16(encodeBN(2));
+      this.op16(i32 & 0xffff);
+      this.op16((i32 >>> 16) & 0xffff);
+    }
+  }
+
+  /** The reference's shortest-form choice for an immediate. */
+  movRegImm(reg: number, imm: number): void {
+    let i32 = imm | 0;
+    if (reg < 8 && unsignedFit8(i32)) {
+      this.movRloI8(reg, i32);
+    } else if (this.allowArmv7m) {
+      if (unsignedFit16(i32)) this.movRegI16(OP_MOVW, reg, i32);
+      else this.movRegI32(reg, i32);
+    } else {
+      // negate small negative values and build the magnitude (not 0x80000000, which is its own negation)
+      let negate = i32 < 0 && (i32 + i32) | 0 ? true : false;
+      if (negate) i32 = -i32 | 0;
+      const clz = Math.clz32(i32);
+      const ctz = i32 !== 0 ? 31 - Math.clz32(i32 & -i32) : 0;
+      if (clz + ctz >= 24) {
+        this.movRloI8(reg, (i32 >> ctz) & 0xff);
+        this.op16(encodeFormat1(FORMAT_1_LSL, reg, reg, ctz));
+      } else if (unsignedFit16(i32)) {
+        this.movRloI16(reg, i32);
+      } else {
+        if (negate) {
+          // a literal holds any value: no need to negate afterwards
+          negate = false;
+          i32 = -i32 | 0;
+        }
+        this.movRegI32(reg, i32);
+      }
+      if (negate) this.op16(encodeFormat4(FORMAT_4_NEG, reg, reg));
+    }
+  }
+
+  private checkLocal(wordOffset: number): void {
+    if (this.pass === ThumbPass.Emit && !unsignedFit8(wordOffset)) {
+      throw new CompileError('NotImplementedError', 'too many locals for native method');
+    }
+  }
+
+  movLocalReg(localNum: number, rlo: number): void {
+    this.checkLocal(localNum);
+    this.op16(encodeSpRelative(OP_STR_TO_SP, rlo, localNum));
+  }
+
+  movRegLocal(rlo: number, localNum: number): void {
+    this.checkLocal(localNum);
+    this.op16(encodeSpRelative(OP_LDR_FROM_SP, rlo, localNum));
+  }
+
+  movRegLocalAddr(rlo: number, localNum: number): void {
+    this.op16(encodeSpRelative(OP_ADD_REG_SP, rlo, localNum));
+  }
+
+  /** rlo = label address | 1 (stays in Thumb state when jumped to), fixed size in every pass */
+  movRegPcrel(rlo: number, label: number): void {
+    let rel = (this.labelOffset(label) - this.codeOffset) | 1;
+    if (this.allowArmv7m) {
+      rel -= 6 + 4; // movw, sxth, then the add reads PC 4 ahead
+      this.movRegI16(OP_MOVW, rlo, rel & 0xffff);
+    } else {
+      rel -= 8 + 4;
+      this.movRloI16(rlo, rel);
+    }
+    this.op16(encodeFormat11(FORMAT_11_SXTH, rlo, rlo));
+    this.op16(encodeFormat5(FORMAT_5_ADD, rlo, REG_PC));
+  }
+
+  clrReg(reg: number): void {
+    this.movRloI8(reg, 0);
+  }
+
+  // --- arithmetic -----------------------------------------------------------------------
+
+  notReg(reg: number): void {
+    this.op16(encodeFormat4(FORMAT_4_MVN, reg, reg));
+  }
+
+  negReg(reg: number): void {
+    this.op16(encodeFormat4(FORMAT_4_NEG, reg, reg));
+  }
+
+  lslRegReg(regDest: number, regShift: number): void {
+    this.op16(encodeFormat4(FORMAT_4_LSL, regDest, regShift));
+  }
+
+  lsrRegReg(regDest: number, regShift: number): void {
+    this.op16(encodeFormat4(FORMAT_4_LSR, regDest, regShift));
+  }
+
+  asrRegReg(regDest: number, regShift: number): void {
+    this.op16(encodeFormat4(FORMAT_4_ASR, regDest, regShift));
+  }
+
+  orRegReg(regDest: number, regSrc: number): void {
+    this.op16(encodeFormat4(FORMAT_4_ORR, regDest, regSrc));
+  }
+
+  xorRegReg(regDest: number, regSrc: number): void {
+    this.op16(encodeFormat4(FORMAT_4_EOR, regDest, regSrc));
+  }
+
+  andRegReg(regDest: number, regSrc: number): void {
+    this.op16(encodeFormat4(FORMAT_4_AND, regDest, regSrc));
+  }
+
+  mulRegReg(regDest: number, regSrc: number): void {
+    this.op16(encodeFormat4(FORMAT_4_MUL, regDest, regSrc));
+  }
+
+  addRegReg(regDest: number, regSrc: number): void {
+    this.op16(encodeFormat2(FORMAT_2_ADD | FORMAT_2_REG_OPERAND, regDest, regDest, regSrc));
+  }
+
+  subRegReg(regDest: number, regSrc: number): void {
+    this.op16(encodeFormat2(FORMAT_2_SUB | FORMAT_2_REG_OPERAND, regDest, regDest, regSrc));
+  }
+
+  setRegFromCompare(regDest: number, regLhs: number, regRhs: number, compareOp: number): void {
+    const cond = COMPARE_CONDS[compareOp]!;
+    this.op16(encodeFormat4(FORMAT_4_CMP, regLhs, regRhs));
+    if (this.allowArmv7m) {
+      this.op16(encodeIte(cond));
+      this.movRloI8(regDest, 1);
+      this.movRloI8(regDest, 0);
+    } else {
+      // b<cond> over "mov 0; b over", landing on "mov 1"
+      this.op16(encodeBccN(cond, 2));
+      this.movRloI8(regDest, 0);
+      this.op16(encodeBN(0));
+      this.movRloI8(regDest, 1);
+    }
+  }
+
+  // --- memory -------------------------------------------------------------------------------
+
+  /** regDest = regBase + (offset << shift), both low registers (offset is an unsigned 32-bit value). */
+  private addRegRegOffset(regDest: number, regBase: number, offset: number, shift: number): void {
+    if (regDest >= 8 || regBase >= 8) throw new CompileError('RuntimeError', 'thumb native: high register in an address');
+    const scaled = (offset << shift) >>> 0;
+    if (scaled < 256) {
+      if (regDest !== regBase) this.movRegReg(regDest, regBase);
+      this.op16(encodeFormat3(FORMAT_3_ADD, regDest, scaled));
+    } else if (unsignedFit8(offset) && regDest !== regBase) {
+      this.movRloI8(regDest, offset);
+      this.op16(encodeFormat1(FORMAT_1_LSL, regDest, regDest, shift));
+      this.op16(encodeFormat2(FORMAT_2_ADD | FORMAT_2_REG_OPERAND, regDest, regDest, regBase));
+    } else if (regDest !== regBase) {
+      this.movRegImm(regDest, scaled);
+      this.op16(encodeFormat2(FORMAT_2_ADD | FORMAT_2_REG_OPERAND, regDest, regDest, regBase));
+    } else {
+      // borrow the "opposite" low register for the offset
+      const regOther = regDest ^ 7;
+      this.op16(encodePush(1 << regOther, false));
+      this.movRegImm(regOther, scaled);
+      this.op16(encodeFormat2(FORMAT_2_ADD | FORMAT_2_REG_OPERAND, regDest, regDest, regOther));
+      this.op16(encodePop(1 << regOther, false));
+    }
+  }
+
+  /** regDest = [regBase + (offset << size)], size 0/1/2 = byte/halfword/word */
+  private loadOffset(regDest: number, regBase: number, offset: number, size: number): void {
+    const off = offset >>> 0;
+    const scaled = (off << size) >>> 0;
+    if ((off & ~31) === 0 && regDest < 8 && regBase < 8) {
+      this.op16(encodeLdrStrImm5(true, size, regDest, regBase, off));
+    } else if (this.allowArmv7m && (scaled & ~0xfff) === 0) {
+      const [hi, lo] = encodeLdrStrW(true, size, regDest, regBase, scaled);
+      this.op32(hi, lo);
+    } else {
+      this.addRegRegOffset(regDest, regBase, (off - 31) >>> 0, size);
+      this.op16(encodeLdrStrImm5(true, size, regDest, regDest, 31));
+    }
+  }
+
+  private storeOffset(regSrc: number, regBase: number, offset: number, size: number): void {
+    const off = offset >>> 0;
+    const scaled = (off << size) >>> 0;
+    if ((off & ~31) === 0 && regSrc < 8 && regBase < 8) {
+      this.op16(encodeLdrStrImm5(false, size, regSrc, regBase, off));
+    } else if (this.allowArmv7m && (scaled & ~0xfff) === 0) {
+      const [hi, lo] = encodeLdrStrW(false, size, regSrc, regBase, scaled);
+      this.op32(hi, lo);
+    } else {
+      // the base register is moved to the address and restored afterwards
+      this.op16(encodePush(1 << regBase, false));
+      this.addRegRegOffset(regBase, regBase, (off - 31) >>> 0, size);
+      this.op16(encodeLdrStrImm5(false, size, regSrc, regBase, 31));
+      this.op16(encodePop(1 << regBase, false));
+    }
+  }
+
+  loadRegRegOffset(regDest: number, regBase: number, wordOffset: number): void {
+    this.loadOffset(regDest, regBase, wordOffset, 2);
+  }
+
+  storeRegRegOffset(regSrc: number, regBase: number, wordOffset: number): void {
+    this.storeOffset(regSrc, regBase, wordOffset, 2);
+  }
+
+  load8RegRegOffset(regDest: number, regBase: number, byteOffset: number): void {
+    this.loadOffset(regDest, regBase, byteOffset, 0);
+  }
+
+  load16RegRegOffset(regDest: number, regBase: number, halfwordOffset: number): void {
+    this.loadOffset(regDest, regBase, halfwordOffset, 1);
+  }
+
+  store8RegRegOffset(regSrc: number, regBase: number, byteOffset: number): void {
+    this.storeOffset(regSrc, regBase, byteOffset, 0);
+  }
+
+  store16RegRegOffset(regSrc: number, regBase: number, halfwordOffset: number): void {
+    this.storeOffset(regSrc, regBase, halfwordOffset, 1);
+  }
+
+  load8RegRegReg(regDest: number, regBase: number, regIndex: number): void {
+    this.op16(encodeFormat7_8(FORMAT_7_LDR | FORMAT_7_BYTE_TRANSFER, regDest, regBase, regIndex));
+  }
+
+  load16RegRegReg(regDest: number, regBase: number, regIndex: number): void {
+    this.op16(encodeFormat1(FORMAT_1_LSL, REG_TEMP2, regIndex, 1));
+    this.op16(encodeFormat7_8(FORMAT_8_LDRH, regDest, regBase, REG_TEMP2));
+  }
+
+  load32RegRegReg(regDest: number, regBase: number, regIndex: number): void {
+    this.op16(encodeFormat1(FORMAT_1_LSL, REG_TEMP2, regIndex, 2));
+    this.op16(encodeFormat7_8(FORMAT_7_LDR, regDest, regBase, REG_TEMP2));
+  }
+
+  store8RegRegReg(regVal: number, regBase: number, regIndex: number): void {
+    this.op16(encodeFormat7_8(FORMAT_7_STR | FORMAT_7_BYTE_TRANSFER, regVal, regBase, regIndex));
+  }
+
+  /** the index register is scaled in place and restored (push/pop) */
+  store16RegRegReg(regVal: number, regBase: number, regIndex: number): void {
+    this.op16(encodePush(1 << regIndex, false));
+    this.op16(encodeFormat1(FORMAT_1_LSL, regIndex, regIndex, 1));
+    this.op16(encodeFormat7_8(FORMAT_8_STRH, regVal, regBase, regIndex));
+    this.op16(encodePop(1 << regIndex, false));
+  }
+
+  store32RegRegReg(regVal: number, regBase: number, regIndex: number): void {
+    this.op16(encodePush(1 << regIndex, false));
+    this.op16(encodeFormat1(FORMAT_1_LSL, regIndex, regIndex, 2));
+    this.op16(encodeFormat7_8(FORMAT_7_STR, regVal, regBase, regIndex));
+    this.op16(encodePop(1 << regIndex, false));
+  }
+
+  // --- control flow ----------------------------------------------------------------------
+
+  /**
+   * b label: a backward branch that fits is b.n; anything else has the long
+   * form (b.w on Thumb-2; on Thumb-1 a b.n padded with nops, or an inline
+   * offset added to pc through r1 — both the same size).
+   */
+  jump(label: number): void {
+    const dest = this.labelOffset(label);
+    let rel = this.relTo(label);
+    if (dest !== LABEL_UNSET && rel <= -4 && signedFit12(rel)) {
+      this.op16(encodeBN(rel));
+      return;
+    }
+    if (this.allowArmv7m) {
+      const [hi, lo] = encodeBW(rel);
+      this.op32(hi, lo);
+      return;
+    }
+    const needAlign = (this.codeOffset & 2) !== 0;
+    if (signedFit12(rel)) {
+      this.op16(encodeBN(rel));
+      this.op16(OP_NOP);
+      this.op16(OP_NOP);
+      this.op16(OP_NOP);
+      if (needAlign) this.op16(OP_NOP);
+    } else {
+      // r1, not r0: r0 may carry the return value to the exit label
+      rel -= 2;
+      if (needAlign) {
+        this.op16(OP_NOP);
+        rel -= 2;
+      }
+      this.op16(encodeFormat3(FORMAT_3_LDR, REG_R1, 0));
+      this.op16(encodeFormat5(FORMAT_5_ADD, REG_PC, REG_R1));
+      this.op16(rel & 0xffff);
+      this.op16((rel >> 16) & 0xffff);
+    }
+  }
+
+  /** b<cond> label; on Thumb-1 a long one is the inverse condition skipping a long b. */
+  private bccLabel(cond: number, label: number): void {
+    const dest = this.labelOffset(label);
+    const rel = this.relTo(label);
+    if (dest !== LABEL_UNSET && rel <= -4 && signedFit9(rel)) {
+      this.op16(encodeBccN(cond, rel));
+      return;
+    }
+    if (this.allowArmv7m) {
+      const [hi, lo] = encodeBccW(cond, rel);
+      this.op32(hi, lo);
+      return;
+    }
+    if (this.suppress) return;
+    const start = this.codeOffset;
+    this.codeOffset += 2;
+    this.jump(label);
+    this.patch16(start, encodeBccN(cond ^ 1, this.codeOffset - start - 4));
+  }
+
+  jumpIfRegZero(reg: number, label: number): void {
+    this.op16(encodeFormat3(FORMAT_3_CMP, reg, 0));
+    this.bccLabel(ThumbCond.EQ, label);
+  }
+
+  jumpIfRegNonzero(reg: number, label: number): void {
+    this.op16(encodeFormat3(FORMAT_3_CMP, reg, 0));
+    this.bccLabel(ThumbCond.NE, label);
+  }
+
+  jumpIfRegEq(reg1: number, reg2: number, label: number): void {
+    this.op16(encodeFormat4(FORMAT_4_CMP, reg1, reg2));
+    this.bccLabel(ThumbCond.EQ, label);
+  }
+
+  jumpReg(reg: number): void {
+    this.op16(encodeFormat5(FORMAT_5_BX, 0, reg));
+  }
+
+  callInd(funId: number): void {
+    this.callIndVia(funId, REG_R3);
+  }
+
+  callIndVia(funId: number, regTemp: number): void {
+    this.loadOffset(regTemp, REG_FUN_TABLE, funId, 2);
+    this.op16(encodeBlx(regTemp));
   }
 }

@@ -1,11 +1,15 @@
-// Native and viper code emitter for ARMv6 (ARM state): the compiler drives it
-// through the same operations as the bytecode emitter, and it produces ARM
-// machine code that calls into the runtime through its function table.
+// Native and viper code emitter for the ARM targets (ARMv6 in ARM state, the
+// M-profile cores in Thumb): the compiler drives it through the same operations
+// as the bytecode emitter, and it produces machine code that calls into the
+// runtime through its function table. The instructions come from a
+// NativeAssembler (asm-native.ts) picked by -march.
 // Values are tracked on a virtual stack (in a register, an immediate, or
 // settled in the C-stack frame) so simple sequences avoid memory traffic;
 // in viper mode every value also carries a native type.
 import * as A from './asm-arm.ts';
-import { ArmAssembler, AsmPass } from './asm-arm.ts';
+import { ArmAssembler } from './asm-arm.ts';
+import type { NativeAssembler } from './asm-native.ts';
+import { ThumbNativeAssembler } from './asm-thumb.ts';
 import { ITER_BUF_NSLOTS, ScopeFlag, encodePreludeSignature, encodePreludeSize } from './bytecode.ts';
 import {
   AttrKind,
@@ -155,7 +159,7 @@ interface StackInfo {
   data: number;
 }
 
-// register roles (ARM)
+// register roles (the same on ARM and Thumb)
 const REG_RET = A.R0;
 const REG_ARG_1 = A.R0;
 const REG_ARG_2 = A.R1;
@@ -221,16 +225,33 @@ function unsupported(what: string): CompileError {
   return new CompileError('NotImplementedError', `native emitter: ${what}`);
 }
 
+/** -march values and whether the target is Thumb-only (M profile); ARMv6 runs ARM-state code. */
+const THUMB_ARCHS: ReadonlySet<string> = new Set(['armv6m', 'armv7m', 'armv7em', 'armv7emsp', 'armv7emdp']);
+
+/**
+ * The arch the compiler last asked about: it asks right before creating its
+ * emitter (one per module compile, one arch per compile), so an emitter made
+ * without an explicit arch takes this one.
+ */
+let archOfNextEmitter = 'armv6';
+
+function assemblerFor(arch: string): NativeAssembler {
+  if (THUMB_ARCHS.has(arch)) return new ThumbNativeAssembler({ armEntryTrampoline: false, armv7m: arch !== 'armv6m' });
+  return new ArmAssembler();
+}
+
 export class NativeEmitter implements Emitter {
   /** The -march values this emitter generates code for. */
   static supportsArch(arch: string): boolean {
-    return arch === 'armv6';
+    const ok = arch === 'armv6' || THUMB_ARCHS.has(arch);
+    if (ok) archOfNextEmitter = arch;
+    return ok;
   }
 
   /** the compile error this pass produced (a later one replaces an earlier one, as upstream) */
   error: { kind: CompileErrorKind; message: string } | null = null;
 
-  private readonly as = new ArmAssembler();
+  private readonly as: NativeAssembler;
   private pass: Pass = Pass.Scope;
   private doViperTypes = false;
   private scope!: Scope;
@@ -257,7 +278,10 @@ export class NativeEmitter implements Emitter {
     private readonly firstOwnLabel: number,
     /** upstream writes type errors straight into the compiler's error slot, which it checks between statements */
     private readonly reportError: (err: { kind: CompileErrorKind; message: string }) => void = () => {},
-  ) {}
+    arch: string = archOfNextEmitter,
+  ) {
+    this.as = assemblerFor(arch);
+  }
 
   // global names are resolved to qstr-table entries only when code uses them
   // (a viper cast like int(x) uses none), so the compiler's cached index is ours
@@ -345,14 +369,14 @@ export class NativeEmitter implements Emitter {
   private movRegStateAddr(reg: number, localNum: number): void {
     if (this.isGenerator) {
       this.as.movRegImm(reg, localNum * 4);
-      this.as.addRegRegReg(reg, reg, REG_GENERATOR_STATE);
+      this.as.addRegReg(reg, REG_GENERATOR_STATE);
     } else {
       this.as.movRegLocalAddr(reg, localNum);
     }
   }
 
   private movRegQstr(reg: number, q: string): void {
-    this.as.ldrhRegRegOffset(reg, REG_QSTR_TABLE, 2 * this.tables.useQstr(q));
+    this.as.load16RegRegOffset(reg, REG_QSTR_TABLE, this.tables.useQstr(q));
   }
 
   private movRegQstrObj(reg: number, q: string): void {
@@ -392,7 +416,7 @@ export class NativeEmitter implements Emitter {
       si.vtype = VT.UNBOUND;
     }
 
-    this.as.startPass(pass === Pass.Emit ? AsmPass.Emit : AsmPass.Compute);
+    this.as.startNativePass(pass === Pass.Emit);
     const as = this.as;
 
     this.codeStateStart = 0;
@@ -433,7 +457,7 @@ export class NativeEmitter implements Emitter {
       as.jumpIfRegEq(REG_ARG_1, REG_ARG_3, entryLabels + 5);
       as.labelAssign(entryLabels + 4);
       as.movRegImm(REG_ARG_3, ((scope.numPosArgs << 17) | (scope.numPosArgs << 1)) >>> 0);
-      as.blInd(F.ARG_CHECK_NUM_SIG);
+      as.callInd(F.ARG_CHECK_NUM_SIG);
       as.labelAssign(entryLabels + 5);
 
       for (let i = 0; i < scope.numPosArgs; i++) {
@@ -461,10 +485,10 @@ export class NativeEmitter implements Emitter {
     } else {
       this.nState = scope.numLocals + scope.stackSize;
       // first word: index of the prelude pointer in the child table
-      as.data(4, this.preludePtrIndex);
+      as.dataWord(this.preludePtrIndex);
 
       if (this.isGenerator) {
-        as.data(4, this.startOffset);
+        as.dataWord(this.startOffset);
         as.entry(this.codeStateStart);
         this.codeStateStart = 0;
         this.stackStart = SIZEOF_CODE_STATE;
@@ -486,7 +510,8 @@ export class NativeEmitter implements Emitter {
         as.movRegImm(REG_ARG_1, this.nState);
         this.movStateReg(this.codeStateStart + OFFSETOF_CODE_STATE_N_STATE, REG_ARG_1);
         as.movRegLocalAddr(REG_ARG_1, this.codeStateStart);
-        as.blInd(F.SETUP_CODE_STATE);
+        // upstream loads this call's target into r4 on Thumb (r3 still holds an argument)
+        as.callIndVia(F.SETUP_CODE_STATE, A.R4);
       }
 
       this.globalExcEntry(entryLabels);
@@ -512,7 +537,7 @@ export class NativeEmitter implements Emitter {
       this.preludePtrIndex = this.tables.ctCurChild;
 
       // prelude signature, as for bytecode but with no exception stack
-      const put = (byte: number): void => as.data(1, byte);
+      const put = (byte: number): void => as.dataByte(byte);
       encodePreludeSignature({
         nState: this.nState,
         nExcStack: 0,
@@ -540,7 +565,7 @@ export class NativeEmitter implements Emitter {
 
       const cellStart = as.codeOffset;
       for (const id of scope.ids) {
-        if (id.kind === IdKind.Cell) as.data(1, id.localNum & 0xff);
+        if (id.kind === IdKind.Cell) as.dataByte(id.localNum & 0xff);
       }
       this.nCell = as.codeOffset - cellStart;
     }
@@ -741,26 +766,26 @@ export class NativeEmitter implements Emitter {
 
   private call(fun: F): void {
     this.needRegAll();
-    this.as.blInd(fun);
+    this.as.callInd(fun);
   }
 
   private callWithImmArg(fun: F, val: number, reg: number): void {
     this.needRegAll();
     this.as.movRegImm(reg, val);
-    this.as.blInd(fun);
+    this.as.callInd(fun);
   }
 
   private callWith2ImmArgs(fun: F, val1: number, reg1: number, val2: number, reg2: number): void {
     this.needRegAll();
     this.as.movRegImm(reg1, val1);
     this.as.movRegImm(reg2, val2);
-    this.as.blInd(fun);
+    this.as.callInd(fun);
   }
 
   private callWithQstrArg(fun: F, q: string, reg: number): void {
     this.needRegAll();
     this.movRegQstr(reg, q);
-    this.as.blInd(fun);
+    this.as.callInd(fun);
   }
 
   private getStackPointerForPop(regDest: number, nPop: number): void {
@@ -890,7 +915,7 @@ export class NativeEmitter implements Emitter {
       this.call(F.NLR_PUSH);
       as.jumpIfRegNonzero(REG_RET, globalExceptLabel);
       this.movLocalNull(LOCAL_IDX_EXC_HANDLER_PC, REG_TEMP0);
-      as.bxReg(REG_LOCAL_1);
+      as.jumpReg(REG_LOCAL_1);
       this.labelAssign(globalExceptLabel);
       as.movRegLocal(REG_LOCAL_1, LOCAL_IDX_EXC_HANDLER_PC);
       as.jumpIfRegNonzero(REG_LOCAL_1, nlrLabel);
@@ -915,7 +940,7 @@ export class NativeEmitter implements Emitter {
 
     if (gen) {
       this.movRegState(REG_TEMP0, this.localIdxGenPc());
-      as.bxReg(REG_TEMP0);
+      as.jumpReg(REG_TEMP0);
       this.startOffset = as.codeOffset;
       as.movRegLocal(REG_ARG_1, LOCAL_IDX_THROW_VAL);
       this.movLocalNull(LOCAL_IDX_THROW_VAL, REG_ARG_2);
@@ -1081,13 +1106,13 @@ export class NativeEmitter implements Emitter {
       this.needRegSingle(REG_RET, 0);
       switch (vtypeBase) {
         case VT.PTR8:
-          as.ldrbRegRegOffset(REG_RET, p.reg, index);
+          as.load8RegRegOffset(REG_RET, p.reg, index);
           break;
         case VT.PTR16:
-          as.ldrhRegRegOffset(REG_RET, p.reg, 2 * index);
+          as.load16RegRegOffset(REG_RET, p.reg, index);
           break;
         case VT.PTR32:
-          as.ldrRegRegOffset(REG_RET, p.reg, 4 * index);
+          as.loadRegRegOffset(REG_RET, p.reg, index);
           break;
         default:
           this.viperError(`can't load from '${vtypeName(vtypeBase)}'`);
@@ -1101,13 +1126,13 @@ export class NativeEmitter implements Emitter {
       }
       switch (vtypeBase) {
         case VT.PTR8:
-          as.ldrbRegRegReg(REG_RET, REG_ARG_1, p.reg);
+          as.load8RegRegReg(REG_RET, REG_ARG_1, p.reg);
           break;
         case VT.PTR16:
-          as.ldrhRegRegReg(REG_RET, REG_ARG_1, p.reg);
+          as.load16RegRegReg(REG_RET, REG_ARG_1, p.reg);
           break;
         case VT.PTR32:
-          as.ldrRegRegReg(REG_RET, REG_ARG_1, p.reg);
+          as.load32RegRegReg(REG_RET, REG_ARG_1, p.reg);
           break;
         default:
           this.viperError(`can't load from '${vtypeName(vtypeBase)}'`);
@@ -1144,13 +1169,13 @@ export class NativeEmitter implements Emitter {
       }
       switch (vtypeBase) {
         case VT.PTR8:
-          as.strbRegRegOffset(v.reg, b.reg, index);
+          as.store8RegRegOffset(v.reg, b.reg, index);
           break;
         case VT.PTR16:
-          as.strhRegRegOffset(v.reg, b.reg, 2 * index);
+          as.store16RegRegOffset(v.reg, b.reg, index);
           break;
         case VT.PTR32:
-          as.strRegRegOffset(v.reg, b.reg, 4 * index);
+          as.storeRegRegOffset(v.reg, b.reg, index);
           break;
         default:
           this.viperError(`can't store to '${vtypeName(vtypeBase)}'`);
@@ -1167,13 +1192,13 @@ export class NativeEmitter implements Emitter {
       }
       switch (vtypeBase) {
         case VT.PTR8:
-          as.strbRegRegReg(v.reg, REG_ARG_1, ix.reg);
+          as.store8RegRegReg(v.reg, REG_ARG_1, ix.reg);
           break;
         case VT.PTR16:
-          as.strhRegRegReg(v.reg, REG_ARG_1, ix.reg);
+          as.store16RegRegReg(v.reg, REG_ARG_1, ix.reg);
           break;
         case VT.PTR32:
-          as.strRegRegReg(v.reg, REG_ARG_1, ix.reg);
+          as.store32RegRegReg(v.reg, REG_ARG_1, ix.reg);
           break;
         default:
           this.viperError(`can't store to '${vtypeName(vtypeBase)}'`);
@@ -1305,7 +1330,7 @@ export class NativeEmitter implements Emitter {
 
   jump(label: number): void {
     this.needStackSettled();
-    this.as.bLabel(label);
+    this.as.jump(label);
     this.as.suppressCode();
   }
 
@@ -1444,7 +1469,7 @@ export class NativeEmitter implements Emitter {
     if (e.unwindLabel !== UNWIND_LABEL_UNUSED) {
       this.as.movRegLocal(REG_RET, LOCAL_IDX_EXC_HANDLER_UNWIND);
       this.as.jumpIfRegZero(REG_RET, l);
-      if (e.unwindLabel === UNWIND_LABEL_DO_FINAL_UNWIND) this.as.bxReg(REG_RET);
+      if (e.unwindLabel === UNWIND_LABEL_DO_FINAL_UNWIND) this.as.jumpReg(REG_RET);
       else this.jump(e.unwindLabel);
       this.labelAssign(l);
     }
@@ -1489,11 +1514,11 @@ export class NativeEmitter implements Emitter {
         // nothing to do
       } else if (op === UnaryOp.Negative) {
         const p = this.prePopRegFlexible(REG_RET, REG_RET, REG_RET);
-        this.as.rsbRegRegImm(p.reg, p.reg, 0);
+        this.as.negReg(p.reg);
         this.postPushReg(p.vtype, p.reg);
       } else if (op === UnaryOp.Invert) {
         const p = this.prePopRegFlexible(REG_RET, REG_RET, REG_RET);
-        this.as.mvnRegReg(p.reg, p.reg);
+        this.as.notReg(p.reg);
         this.postPushReg(p.vtype, p.reg);
       } else {
         this.viperError("'not' not implemented");
@@ -1534,30 +1559,28 @@ export class NativeEmitter implements Emitter {
         return;
       }
       if (op === BinaryOp.Or) {
-        as.orrRegRegReg(REG_ARG_2, REG_ARG_2, r);
+        as.orRegReg(REG_ARG_2, r);
         this.postPushReg(vtypeLhs, REG_ARG_2);
       } else if (op === BinaryOp.Xor) {
-        as.eorRegRegReg(REG_ARG_2, REG_ARG_2, r);
+        as.xorRegReg(REG_ARG_2, r);
         this.postPushReg(vtypeLhs, REG_ARG_2);
       } else if (op === BinaryOp.And) {
-        as.andRegRegReg(REG_ARG_2, REG_ARG_2, r);
+        as.andRegReg(REG_ARG_2, r);
         this.postPushReg(vtypeLhs, REG_ARG_2);
       } else if (op === BinaryOp.Add) {
-        as.addRegRegReg(REG_ARG_2, REG_ARG_2, r);
+        as.addRegReg(REG_ARG_2, r);
         this.postPushReg(vtypeLhs, REG_ARG_2);
       } else if (op === BinaryOp.Subtract) {
-        as.subRegRegReg(REG_ARG_2, REG_ARG_2, r);
+        as.subRegReg(REG_ARG_2, r);
         this.postPushReg(vtypeLhs, REG_ARG_2);
       } else if (op === BinaryOp.Multiply) {
-        as.mulRegRegReg(REG_ARG_2, REG_ARG_2, r);
+        as.mulRegReg(REG_ARG_2, r);
         this.postPushReg(vtypeLhs, REG_ARG_2);
       } else if (op >= BinaryOp.Less && op <= BinaryOp.NotEqual) {
         if (vtypeLhs !== vtypeRhs) this.viperError('comparison of int and uint');
         const opIdx = op - BinaryOp.Less + (vtypeLhs === VT.UINT ? 0 : 6);
         this.needRegSingle(REG_RET, 0);
-        as.cmpRegReg(REG_ARG_2, r);
-        const ccs = [A.CC_CC, A.CC_HI, A.CC_EQ, A.CC_LS, A.CC_CS, A.CC_NE, A.CC_LT, A.CC_GT, A.CC_EQ, A.CC_LE, A.CC_GE, A.CC_NE];
-        as.setccReg(REG_RET, ccs[opIdx]!);
+        as.setRegFromCompare(REG_RET, REG_ARG_2, r, opIdx);
         this.postPushReg(VT.BOOL, REG_RET);
       } else {
         this.adjustStack(1);
@@ -1658,7 +1681,7 @@ export class NativeEmitter implements Emitter {
       this.needRegAll();
     }
     this.loadRegWithChild(REG_ARG_1, this.rawCodeOf(scope));
-    this.as.blInd(F.MAKE_FUNCTION_FROM_PROTO_FUN);
+    this.as.callInd(F.MAKE_FUNCTION_FROM_PROTO_FUN);
     this.postPushReg(VT.PYOBJ, REG_RET);
   }
 
@@ -1675,12 +1698,12 @@ export class NativeEmitter implements Emitter {
       this.needRegAll();
     }
     this.loadRegWithChild(REG_ARG_1, this.rawCodeOf(scope));
-    this.as.blInd(F.MAKE_FUNCTION_FROM_PROTO_FUN);
+    this.as.callInd(F.MAKE_FUNCTION_FROM_PROTO_FUN);
     // REG_ARG_1 is REG_RET on ARM: the function object is already in place
     this.as.movRegImm(REG_ARG_2, nClosedOver);
     this.getStackPointerForPop(REG_ARG_3, nClosedOver);
     if (hasDefaults) this.adjustStack(-2);
-    this.as.blInd(F.NEW_CLOSURE);
+    this.as.callInd(F.NEW_CLOSURE);
     this.postPushReg(VT.PYOBJ, REG_RET);
   }
 
@@ -1789,7 +1812,7 @@ export class NativeEmitter implements Emitter {
     as.movLocalReg(LOCAL_IDX_RET_VAL, REG_TEMP0);
     as.movRegPcrel(REG_TEMP0, l);
     this.movStateReg(this.localIdxGenPc(), REG_TEMP0);
-    as.bLabel(this.exitLabel);
+    as.jump(this.exitLabel);
     as.labelAssign(l);
     for (let i = this.excStack.length - 1; i >= 0; i--) {
       const e = this.excStack[i]!;

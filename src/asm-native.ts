@@ -1,0 +1,96 @@
+// The assembler operations the native/viper emitter needs, at the level of the
+// reference's generic ASM_* layer: each target (ARM state, Thumb) implements
+// them with its own instruction sequences, so emit-native.ts stays target-free
+// except for the few places the reference itself special-cases a target.
+//
+// Register numbers are the target's; ARM and Thumb share the same register
+// roles (r0 result/first argument, r0..r3 arguments, r4..r6 locals, r7 the
+// runtime function table), so the emitter's register constants fit both.
+
+export interface NativeAssembler {
+  /** bytes produced so far in this pass */
+  readonly codeOffset: number;
+
+  /** A compute pass (measure, record labels) or the emit pass (write bytes). */
+  startNativePass(emit: boolean): void;
+  /** The finished machine code (valid after the emit pass). */
+  getCode(): Uint8Array;
+  labelAssign(label: number): void;
+  /** Drop the code that follows until the next label (dead code after a jump or raise). */
+  suppressCode(): void;
+
+  /** One machine word of data (little-endian). */
+  dataWord(val: number): void;
+  dataByte(val: number): void;
+  /** Var-length unsigned integer, as the bytecode prelude encodes them. */
+  encodeUint(val: number): void;
+
+  /** Function entry reserving `numLocals` words of C stack (ASM_ENTRY). */
+  entry(numLocals: number): void;
+  exit(): void;
+
+  jump(label: number): void;
+  jumpIfRegZero(reg: number, label: number): void;
+  jumpIfRegNonzero(reg: number, label: number): void;
+  jumpIfRegEq(reg1: number, reg2: number, label: number): void;
+  jumpReg(reg: number): void;
+  /** Call the runtime function `funId` of the function table (ASM_CALL_IND). */
+  callInd(funId: number): void;
+  /** The same call with the function pointer loaded into `regTemp` where the target needs one. */
+  callIndVia(funId: number, regTemp: number): void;
+
+  movLocalReg(localNum: number, reg: number): void;
+  movRegImm(reg: number, imm: number): void;
+  movRegLocal(reg: number, localNum: number): void;
+  movRegReg(regDest: number, regSrc: number): void;
+  movRegLocalAddr(reg: number, localNum: number): void;
+  /** reg = address of label (in Thumb code: with the Thumb bit set) */
+  movRegPcrel(reg: number, label: number): void;
+
+  notReg(reg: number): void;
+  negReg(reg: number): void;
+  lslRegReg(regDest: number, regShift: number): void;
+  lsrRegReg(regDest: number, regShift: number): void;
+  asrRegReg(regDest: number, regShift: number): void;
+  orRegReg(regDest: number, regSrc: number): void;
+  xorRegReg(regDest: number, regSrc: number): void;
+  andRegReg(regDest: number, regSrc: number): void;
+  addRegReg(regDest: number, regSrc: number): void;
+  subRegReg(regDest: number, regSrc: number): void;
+  mulRegReg(regDest: number, regSrc: number): void;
+  clrReg(reg: number): void;
+
+  /** regDest = word at base + 4*wordOffset (ASM_LOAD_REG_REG_OFFSET / LOAD32) */
+  loadRegRegOffset(regDest: number, regBase: number, wordOffset: number): void;
+  storeRegRegOffset(regSrc: number, regBase: number, wordOffset: number): void;
+  load8RegRegOffset(regDest: number, regBase: number, byteOffset: number): void;
+  load16RegRegOffset(regDest: number, regBase: number, halfwordOffset: number): void;
+  store8RegRegOffset(regSrc: number, regBase: number, byteOffset: number): void;
+  store16RegRegOffset(regSrc: number, regBase: number, halfwordOffset: number): void;
+  /** element loads/stores at base + size*index, index in a register */
+  load8RegRegReg(regDest: number, regBase: number, regIndex: number): void;
+  load16RegRegReg(regDest: number, regBase: number, regIndex: number): void;
+  load32RegRegReg(regDest: number, regBase: number, regIndex: number): void;
+  store8RegRegReg(regVal: number, regBase: number, regIndex: number): void;
+  store16RegRegReg(regVal: number, regBase: number, regIndex: number): void;
+  store32RegRegReg(regVal: number, regBase: number, regIndex: number): void;
+
+  /**
+   * regDest = 1 if (regLhs OP regRhs) else 0, for the viper comparisons:
+   * `compareOp` indexes COMPARE_OPS (unsigned <, >, ==, <=, >=, != then the signed six).
+   */
+  setRegFromCompare(regDest: number, regLhs: number, regRhs: number, compareOp: number): void;
+}
+
+/** The comparisons behind setRegFromCompare's index, as condition names. */
+export const COMPARE_OPS = ['lo', 'hi', 'eq', 'ls', 'hs', 'ne', 'lt', 'gt', 'eq', 'le', 'ge', 'ne'] as const;
+
+/** Writes `val` as the prelude's var-length unsigned (7 bits a byte, most significant group first). */
+export function encodeUintWith(val: number, dataByte: (b: number) => void): void {
+  const groups: number[] = [];
+  do {
+    groups.push(val & 0x7f);
+    val = Math.floor(val / 128);
+  } while (val !== 0);
+  for (let i = groups.length - 1; i >= 0; i--) dataByte(groups[i]! | (i > 0 ? 0x80 : 0));
+}
