@@ -2336,7 +2336,7 @@ class Compiler {
       if (s.emitOptions === EmitOpt.Asm) {
         // machine code in code-size passes (labels, sizes) and an emit pass
         const sizePasses = inlineAssemblerFor(this.options.arch)?.sizePasses ?? 1;
-        for (let k = 0; k < sizePasses && this.error === null; k++) this.compileScopeInlineAsm(s, Pass.CodeSize);
+        for (let k = 0; k < sizePasses; k++) this.compileScopeInlineAsm(s, Pass.CodeSize); // (all of them, as upstream: the line an error is reported at depends on it)
         if (this.error === null) this.compileScopeInlineAsm(s, Pass.Emit);
         continue;
       }
@@ -2417,8 +2417,9 @@ class Compiler {
     const pns = scope.pn as PnStruct;
     if (asm !== null && pass === Pass.CodeSize) {
       scope.numPosArgs = asm.countParams(extractList(pns.args[1] ?? null, 'typedargslist'));
-      if (asm.error !== null) {
-        this.error = { kind: 'SyntaxError', message: asm.error };
+      if (asm.error !== null) this.error = { kind: 'SyntaxError', message: asm.error };
+      // a repeated code-size pass after a failed one stops here too: the error moves to the def
+      if (this.error !== null) {
         this.errorLine = pns.line;
         return;
       }

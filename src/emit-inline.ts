@@ -2,6 +2,7 @@
 // the compiler's compile_scope_inline_asm drives, and which -march gets which.
 import type { ParseNode } from './parsenode.ts';
 import { InlineThumbEmitter, inlineThumbArchSupported } from './emit-inline-thumb.ts';
+import { InlineXtensaEmitter, inlineXtensaArchSupported } from './emit-inline-xtensa.ts';
 
 /** One architecture's inline assembler, run once per pass over a function. */
 export interface InlineAssembler {
@@ -28,9 +29,12 @@ export interface InlineAssemblerKind {
 }
 
 const THUMB: InlineAssemblerKind = { create: (arch) => new InlineThumbEmitter(arch), sizePasses: 1 };
+// the first code-size pass counts the literals, the second places the code after their table
+const XTENSA: InlineAssemblerKind = { create: (arch) => new InlineXtensaEmitter(arch), sizePasses: 2 };
 
 /** The inline assembler this compiler has for `arch`, or undefined (not implemented here). */
 export function inlineAssemblerFor(arch: string | undefined): InlineAssemblerKind | undefined {
   if (inlineThumbArchSupported(arch)) return THUMB;
+  if (inlineXtensaArchSupported(arch)) return XTENSA;
   return undefined;
 }

@@ -434,11 +434,11 @@ describe('inline asm errors', () => {
     expect(() => asmError('    movw(r0, 1)\n', 'armv7m')).toThrow('expected a compile error');
   });
 
-  it('other targets: invalid arch for x64, clean NotImplementedError for the Xtensa inline assembler', () => {
+  it('other targets: invalid arch for x64 and rv64imc', () => {
     expect(compileError('@micropython.asm_thumb\ndef f():\n    nop()\n', { arch: 'x64' })).toBe(
       'Traceback (most recent call last):\n  File "t.py", line 1, in <module>\nSyntaxError: invalid arch\n',
     );
-    expect(compileError('@micropython.asm_xtensa\ndef f():\n    nop()\n', { arch: 'xtensa' })).toMatch(/NotImplementedError/);
+    expect(compileError('@micropython.asm_thumb\ndef f():\n    nop()\n', { arch: 'rv64imc' })).toMatch(/SyntaxError: invalid arch/);
   });
 
   it('movw/movt into pc fail cleanly (the reference aborts on an assertion)', () => {
