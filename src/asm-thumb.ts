@@ -1,8 +1,9 @@
 // Thumb / Thumb-2 machine-code assembler: the instruction encodings the
 // reference's Thumb backend (py/asmthumb.c) produces, plus its two-pass label
 // bookkeeping (a compute pass that only measures and records label offsets,
-// then an emit pass that writes bytes). The inline assembler uses it today;
-// the encoders are plain functions so a Thumb native emitter can share them.
+// then an emit pass that writes bytes). ThumbAssembler serves the inline
+// assembler; ThumbNativeAssembler (at the end) adds the native emitter's
+// sequences on top of the same encoders.
 import { encodeUintWith, type NativeAssembler } from './asm-native.ts';
 import { CompileError } from './errors.ts';
 
