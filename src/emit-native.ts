@@ -233,7 +233,6 @@ const THUMB_ARCHS: ReadonlySet<string> = new Set(['armv6m', 'armv7m', 'armv7em',
  * emitter (one per module compile, one arch per compile), so an emitter made
  * without an explicit arch takes this one.
  */
-let archOfNextEmitter = 'armv6';
 
 function assemblerFor(arch: string): NativeAssembler {
   if (THUMB_ARCHS.has(arch)) return new ThumbNativeAssembler({ armEntryTrampoline: false, armv7m: arch !== 'armv6m' });
@@ -243,9 +242,7 @@ function assemblerFor(arch: string): NativeAssembler {
 export class NativeEmitter implements Emitter {
   /** The -march values this emitter generates code for. */
   static supportsArch(arch: string): boolean {
-    const ok = arch === 'armv6' || THUMB_ARCHS.has(arch);
-    if (ok) archOfNextEmitter = arch;
-    return ok;
+    return arch === 'armv6' || THUMB_ARCHS.has(arch);
   }
 
   /** the compile error this pass produced (a later one replaces an earlier one, as upstream) */
@@ -277,8 +274,9 @@ export class NativeEmitter implements Emitter {
     private readonly rawCodeOf: (s: Scope) => MutableRawCode,
     private readonly firstOwnLabel: number,
     /** upstream writes type errors straight into the compiler's error slot, which it checks between statements */
-    private readonly reportError: (err: { kind: CompileErrorKind; message: string }) => void = () => {},
-    arch: string = archOfNextEmitter,
+    private readonly reportError: (err: { kind: CompileErrorKind; message: string }) => void,
+    /** -march: one of the archs supportsArch accepts */
+    arch: string,
   ) {
     this.as = assemblerFor(arch);
   }

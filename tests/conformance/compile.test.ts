@@ -3,10 +3,10 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { compileManifest, featuresManifest, haveGolden, runEntry, type GoldenEntry } from './golden.ts';
 
-// Bytecode variants, and the native emitter's for the Raspberry Pi's ARMv6. The
-// armv7m and x64 native variants are for targets this toolchain does not
-// generate machine code for (yet): those still raise NotImplementedError.
-const CHECKED_VARIANTS = new Set(['base', 'O1', 'O2', 'O3', 'sib63', 'armv6-native', 'armv6-viper']);
+// Every variant whose target this toolchain generates machine code for: the
+// bytecode ones, ARMv6 (Raspberry Pi) native and viper, ARMv7-M (Thumb-2)
+// native. Variants for other targets (x64) are listed as not checked.
+const CHECKED_VARIANTS = new Set(['base', 'O1', 'O2', 'O3', 'sib63', 'armv6-native', 'armv6-viper', 'armv7m-native']);
 
 const tally = new Map<string, { identical: number; total: number; referenceCrashed: number }>();
 
@@ -26,6 +26,8 @@ describe.skipIf(!haveGolden)('golden conformance (../shared/golden)', () => {
     return;
   }
   const entries = compileManifest().filter((e) => CHECKED_VARIANTS.has(e.group));
+  const unchecked = [...new Set(compileManifest().map((e) => e.group))].filter((g) => !CHECKED_VARIANTS.has(g));
+  if (unchecked.length) console.warn(`NOT CHECKED (no code generator for these targets yet): ${unchecked.join(', ')}`);
   for (const entry of entries) {
     it(`compile/${entry.group}: ${entry.input}`, () => check(entry));
   }
