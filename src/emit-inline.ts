@@ -2,6 +2,7 @@
 // the compiler's compile_scope_inline_asm drives, and which -march gets which.
 import type { ParseNode } from './parsenode.ts';
 import { InlineThumbEmitter, inlineThumbArchSupported } from './emit-inline-thumb.ts';
+import { InlineRv32Emitter, inlineRv32ArchSupported } from './emit-inline-rv32.ts';
 import { InlineXtensaEmitter, inlineXtensaArchSupported } from './emit-inline-xtensa.ts';
 
 /** One architecture's inline assembler, run once per pass over a function. */
@@ -31,10 +32,13 @@ export interface InlineAssemblerKind {
 const THUMB: InlineAssemblerKind = { create: (arch) => new InlineThumbEmitter(arch), sizePasses: 1 };
 // the first code-size pass counts the literals, the second places the code after their table
 const XTENSA: InlineAssemblerKind = { create: (arch) => new InlineXtensaEmitter(arch), sizePasses: 2 };
+// (-march-flags does not reach the compiler yet: no optional extensions, as without the flag)
+const RV32: InlineAssemblerKind = { create: (arch) => new InlineRv32Emitter(arch), sizePasses: 1 };
 
 /** The inline assembler this compiler has for `arch`, or undefined (not implemented here). */
 export function inlineAssemblerFor(arch: string | undefined): InlineAssemblerKind | undefined {
   if (inlineThumbArchSupported(arch)) return THUMB;
   if (inlineXtensaArchSupported(arch)) return XTENSA;
+  if (inlineRv32ArchSupported(arch)) return RV32;
   return undefined;
 }
