@@ -2,7 +2,7 @@
 // instruction encodings the reference's ARM backend produces, plus the
 // two-pass label bookkeeping (compute offsets, then emit) all native
 // backends share.
-import type { NativeAssembler } from './asm-native.ts';
+import { ARM_TARGET_INFO, type NativeAssembler } from './asm-native.ts';
 import { CompileError } from './errors.ts';
 
 export const R0 = 0;
@@ -44,6 +44,7 @@ export enum AsmPass {
 const LABEL_UNSET = -1;
 
 export class ArmAssembler implements NativeAssembler {
+  readonly nativeTarget = ARM_TARGET_INFO;
   pass: AsmPass = AsmPass.Compute;
   suppress = false;
   codeOffset = 0;
@@ -422,6 +423,14 @@ export class ArmAssembler implements NativeAssembler {
 
   storeRegRegOffset(rv: number, base: number, wordOffset: number): void {
     this.strRegRegOffset(rv, base, 4 * wordOffset);
+  }
+
+  load32RegRegOffset(rd: number, base: number, dwordOffset: number): void {
+    this.loadRegRegOffset(rd, base, dwordOffset);
+  }
+
+  store32RegRegOffset(rv: number, base: number, dwordOffset: number): void {
+    this.storeRegRegOffset(rv, base, dwordOffset);
   }
 
   // --- the native emitter's generic operations (NativeAssembler) ---------------------------

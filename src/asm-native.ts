@@ -3,11 +3,68 @@
 // them with its own instruction sequences, so emit-native.ts stays target-free
 // except for the few places the reference itself special-cases a target.
 //
-// Register numbers are the target's; ARM and Thumb share the same register
-// roles (r0 result/first argument, r0..r3 arguments, r4..r6 locals, r7 the
-// runtime function table), so the emitter's register constants fit both.
+// Register numbers are the target's; each assembler names its register roles
+// and the target facts the emitter's frame layout depends on in `target`.
+
+/** Register roles, as the reference's REG_* names (asm<arch>.h). */
+export interface NativeRegs {
+  readonly RET: number;
+  readonly ARG_1: number;
+  readonly ARG_2: number;
+  readonly ARG_3: number;
+  readonly ARG_4: number;
+  readonly TEMP0: number;
+  readonly TEMP1: number;
+  readonly TEMP2: number;
+  /** callee-saved registers */
+  readonly LOCAL_1: number;
+  readonly LOCAL_2: number;
+  readonly LOCAL_3: number;
+  /** holds the runtime's function table */
+  readonly FUN_TABLE: number;
+}
+
+/** What the emitter needs to know about a target beyond its instructions. */
+export interface NativeTargetInfo {
+  readonly regs: NativeRegs;
+  /** bytes in a machine word (ASM_WORD_SIZE): 4, or 8 on x64 */
+  readonly wordSize: 4 | 8;
+  /** words in the target's nlr_buf_t as mpy-cross sizes it (2 + saved registers + 1) */
+  readonly nlrBufWords: number;
+  /** word index of REG_LOCAL_1 in nlr_buf_t (the exception-handler pc lives there) */
+  readonly nlrBufIdxLocal1: number;
+  /**
+   * x86 family: variable shifts take their count in this register (CL), and
+   * viper stores always pop the value into REG_ARG_3 (byte stores need a low
+   * register); null elsewhere.
+   */
+  readonly shiftCountReg: number | null;
+}
+
+/** ARM state and Thumb: r0 result/first argument, r0..r3 arguments, r4..r6 locals, r7 the function table. */
+export const ARM_TARGET_INFO: NativeTargetInfo = {
+  regs: {
+    RET: 0,
+    ARG_1: 0,
+    ARG_2: 1,
+    ARG_3: 2,
+    ARG_4: 3,
+    TEMP0: 0,
+    TEMP1: 1,
+    TEMP2: 2,
+    LOCAL_1: 4,
+    LOCAL_2: 5,
+    LOCAL_3: 6,
+    FUN_TABLE: 7,
+  },
+  wordSize: 4,
+  nlrBufWords: 2 + 16 + 1, // ARM nlr registers (conservative: with FP regs) + pystack word
+  nlrBufIdxLocal1: 3, // r4
+  shiftCountReg: null,
+};
 
 export interface NativeAssembler {
+  readonly nativeTarget: NativeTargetInfo;
   /** bytes produced so far in this pass */
   readonly codeOffset: number;
 
@@ -19,7 +76,7 @@ export interface NativeAssembler {
   /** Drop the code that follows until the next label (dead code after a jump or raise). */
   suppressCode(): void;
 
-  /** One machine word of data (little-endian). */
+  /** One machine word of data (little-endian, target.wordSize bytes). */
   dataWord(val: number): void;
   dataByte(val: number): void;
   /** Var-length unsigned integer, as the bytecode prelude encodes them. */
@@ -30,8 +87,9 @@ export interface NativeAssembler {
   exit(): void;
 
   jump(label: number): void;
-  jumpIfRegZero(reg: number, label: number): void;
-  jumpIfRegNonzero(reg: number, label: number): void;
+  /** `boolTest`: the register holds a C bool (only its low byte is tested on x86) */
+  jumpIfRegZero(reg: number, label: number, boolTest: boolean): void;
+  jumpIfRegNonzero(reg: number, label: number, boolTest: boolean): void;
   jumpIfRegEq(reg1: number, reg2: number, label: number): void;
   jumpReg(reg: number): void;
   /** Call the runtime function `funId` of the function table (ASM_CALL_IND). */
@@ -60,9 +118,12 @@ export interface NativeAssembler {
   mulRegReg(regDest: number, regSrc: number): void;
   clrReg(reg: number): void;
 
-  /** regDest = word at base + 4*wordOffset (ASM_LOAD_REG_REG_OFFSET / LOAD32) */
+  /** regDest = machine word at base + wordSize*wordOffset (ASM_LOAD_REG_REG_OFFSET) */
   loadRegRegOffset(regDest: number, regBase: number, wordOffset: number): void;
   storeRegRegOffset(regSrc: number, regBase: number, wordOffset: number): void;
+  /** 32-bit element at base + 4*offset, zero-extended (the machine word on 32-bit targets) */
+  load32RegRegOffset(regDest: number, regBase: number, dwordOffset: number): void;
+  store32RegRegOffset(regSrc: number, regBase: number, dwordOffset: number): void;
   load8RegRegOffset(regDest: number, regBase: number, byteOffset: number): void;
   load16RegRegOffset(regDest: number, regBase: number, halfwordOffset: number): void;
   store8RegRegOffset(regSrc: number, regBase: number, byteOffset: number): void;

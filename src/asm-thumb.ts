@@ -4,7 +4,7 @@
 // then an emit pass that writes bytes). ThumbAssembler serves the inline
 // assembler; ThumbNativeAssembler (at the end) adds the native emitter's
 // sequences on top of the same encoders.
-import { encodeUintWith, type NativeAssembler } from './asm-native.ts';
+import { ARM_TARGET_INFO, encodeUintWith, type NativeAssembler } from './asm-native.ts';
 import { CompileError } from './errors.ts';
 
 export const REG_SP = 13;
@@ -514,6 +514,8 @@ const COMPARE_CONDS = [
  * long form).
  */
 export class ThumbNativeAssembler extends ThumbAssembler implements NativeAssembler {
+  readonly nativeTarget = ARM_TARGET_INFO;
+
   constructor(target: ThumbTarget) {
     super(target);
     // the native emitter has no inline-assembler buffer limit to mirror
@@ -772,6 +774,14 @@ export class ThumbNativeAssembler extends ThumbAssembler implements NativeAssemb
 
   storeRegRegOffset(regSrc: number, regBase: number, wordOffset: number): void {
     this.storeOffset(regSrc, regBase, wordOffset, 2);
+  }
+
+  load32RegRegOffset(regDest: number, regBase: number, dwordOffset: number): void {
+    this.loadOffset(regDest, regBase, dwordOffset, 2);
+  }
+
+  store32RegRegOffset(regSrc: number, regBase: number, dwordOffset: number): void {
+    this.storeOffset(regSrc, regBase, dwordOffset, 2);
   }
 
   load8RegRegOffset(regDest: number, regBase: number, byteOffset: number): void {

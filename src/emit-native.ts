@@ -6,10 +6,10 @@
 // Values are tracked on a virtual stack (in a register, an immediate, or
 // settled in the C-stack frame) so simple sequences avoid memory traffic;
 // in viper mode every value also carries a native type.
-import * as A from './asm-arm.ts';
 import { ArmAssembler } from './asm-arm.ts';
-import type { NativeAssembler } from './asm-native.ts';
+import type { NativeAssembler, NativeRegs } from './asm-native.ts';
 import { ThumbNativeAssembler } from './asm-thumb.ts';
+import { X64Assembler } from './asm-x64.ts';
 import { ITER_BUF_NSLOTS, ScopeFlag, encodePreludeSignature, encodePreludeSize } from './bytecode.ts';
 import {
   AttrKind,
@@ -159,27 +159,9 @@ interface StackInfo {
   data: number;
 }
 
-// register roles (the same on ARM and Thumb)
-const REG_RET = A.R0;
-const REG_ARG_1 = A.R0;
-const REG_ARG_2 = A.R1;
-const REG_ARG_3 = A.R2;
-const REG_ARG_4 = A.R3;
-const REG_TEMP0 = A.R0;
-const REG_TEMP1 = A.R1;
-const REG_TEMP2 = A.R2;
-const REG_LOCAL_1 = A.R4;
-const REG_LOCAL_2 = A.R5;
-const REG_LOCAL_3 = A.R6;
-const REG_GENERATOR_STATE = REG_LOCAL_2;
-const REG_QSTR_TABLE = REG_LOCAL_3;
 const MAX_REGS_FOR_LOCAL_VARS = 2;
-const REG_LOCAL_TABLE = [REG_LOCAL_1, REG_LOCAL_2];
-const REG_LOCAL_LAST = REG_LOCAL_2;
-const REG_FUN_TABLE = A.REG_FUN_TABLE;
 
 // target struct layouts, in words
-const SIZEOF_NLR_BUF = 2 + 16 + 1; // ARM nlr registers (conservative: with FP regs) + pystack word
 const SIZEOF_CODE_STATE = 5;
 const OFFSETOF_CODE_STATE_STATE = 5;
 const OFFSETOF_CODE_STATE_FUN_BC = 0;
@@ -192,13 +174,8 @@ const OFFSETOF_MODULE_CONTEXT_QSTR_TABLE = 2;
 const OFFSETOF_MODULE_CONTEXT_OBJ_TABLE = 3;
 const OFFSETOF_MODULE_CONTEXT_GLOBALS = 1;
 const NLR_BUF_IDX_RET_VAL = 1;
-const NLR_BUF_IDX_LOCAL_1 = 3; // r4 in the ARM nlr buffer
 
 const LOCAL_IDX_EXC_VAL = NLR_BUF_IDX_RET_VAL;
-const LOCAL_IDX_EXC_HANDLER_PC = NLR_BUF_IDX_LOCAL_1;
-const LOCAL_IDX_EXC_HANDLER_UNWIND = SIZEOF_NLR_BUF + 1;
-const LOCAL_IDX_THROW_VAL = SIZEOF_NLR_BUF + 2;
-const LOCAL_IDX_RET_VAL = SIZEOF_NLR_BUF;
 
 const MP_OBJ_SENTINEL = 4;
 const VM_RETURN_NORMAL = 0;
@@ -236,19 +213,38 @@ const THUMB_ARCHS: ReadonlySet<string> = new Set(['armv6m', 'armv7m', 'armv7em',
 
 function assemblerFor(arch: string): NativeAssembler {
   if (THUMB_ARCHS.has(arch)) return new ThumbNativeAssembler({ armEntryTrampoline: false, armv7m: arch !== 'armv6m' });
+  if (arch === 'x64') return new X64Assembler();
   return new ArmAssembler();
+}
+
+/** The target's register roles plus the ones the emitter derives from them (with .mpy saving on). */
+interface EmitterRegs extends NativeRegs {
+  readonly GENERATOR_STATE: number;
+  readonly QSTR_TABLE: number;
+  readonly LOCAL_LAST: number;
 }
 
 export class NativeEmitter implements Emitter {
   /** The -march values this emitter generates code for. */
   static supportsArch(arch: string): boolean {
-    return arch === 'armv6' || THUMB_ARCHS.has(arch);
+    return arch === 'armv6' || arch === 'x64' || THUMB_ARCHS.has(arch);
   }
 
   /** the compile error this pass produced (a later one replaces an earlier one, as upstream) */
   error: { kind: CompileErrorKind; message: string } | null = null;
 
   private readonly as: NativeAssembler;
+  private readonly reg: EmitterRegs;
+  private readonly regLocalTable: readonly number[];
+  private readonly wordSize: number;
+  /** x64/x86: shifts through CL, viper stores from a fixed register */
+  private readonly x86Family: boolean;
+  // frame slots after the nlr buffer (their indices depend on the target's nlr_buf_t)
+  private readonly sizeofNlrBuf: number;
+  private readonly localIdxExcHandlerPc: number;
+  private readonly localIdxExcHandlerUnwind: number;
+  private readonly localIdxThrowVal: number;
+  private readonly localIdxRetVal: number;
   private pass: Pass = Pass.Scope;
   private doViperTypes = false;
   private scope!: Scope;
@@ -279,6 +275,16 @@ export class NativeEmitter implements Emitter {
     arch: string,
   ) {
     this.as = assemblerFor(arch);
+    const t = this.as.nativeTarget;
+    this.reg = { ...t.regs, GENERATOR_STATE: t.regs.LOCAL_2, QSTR_TABLE: t.regs.LOCAL_3, LOCAL_LAST: t.regs.LOCAL_2 };
+    this.regLocalTable = [t.regs.LOCAL_1, t.regs.LOCAL_2];
+    this.wordSize = t.wordSize;
+    this.x86Family = t.shiftCountReg !== null;
+    this.sizeofNlrBuf = t.nlrBufWords;
+    this.localIdxExcHandlerPc = t.nlrBufIdxLocal1;
+    this.localIdxExcHandlerUnwind = t.nlrBufWords + 1;
+    this.localIdxThrowVal = t.nlrBufWords + 2;
+    this.localIdxRetVal = t.nlrBufWords;
   }
 
   // global names are resolved to qstr-table entries only when code uses them
@@ -351,30 +357,30 @@ export class NativeEmitter implements Emitter {
   // --- state/frame access ------------------------------------------------------
 
   private movRegConst(reg: number, constVal: number): void {
-    this.as.loadRegRegOffset(reg, REG_FUN_TABLE, constVal);
+    this.as.loadRegRegOffset(reg, this.reg.FUN_TABLE, constVal);
   }
 
   private movStateReg(localNum: number, reg: number): void {
-    if (this.isGenerator) this.as.storeRegRegOffset(reg, REG_GENERATOR_STATE, localNum);
+    if (this.isGenerator) this.as.storeRegRegOffset(reg, this.reg.GENERATOR_STATE, localNum);
     else this.as.movLocalReg(localNum, reg);
   }
 
   private movRegState(reg: number, localNum: number): void {
-    if (this.isGenerator) this.as.loadRegRegOffset(reg, REG_GENERATOR_STATE, localNum);
+    if (this.isGenerator) this.as.loadRegRegOffset(reg, this.reg.GENERATOR_STATE, localNum);
     else this.as.movRegLocal(reg, localNum);
   }
 
   private movRegStateAddr(reg: number, localNum: number): void {
     if (this.isGenerator) {
-      this.as.movRegImm(reg, localNum * 4);
-      this.as.addRegReg(reg, REG_GENERATOR_STATE);
+      this.as.movRegImm(reg, localNum * this.wordSize);
+      this.as.addRegReg(reg, this.reg.GENERATOR_STATE);
     } else {
       this.as.movRegLocalAddr(reg, localNum);
     }
   }
 
   private movRegQstr(reg: number, q: string): void {
-    this.as.load16RegRegOffset(reg, REG_QSTR_TABLE, this.tables.useQstr(q));
+    this.as.load16RegRegOffset(reg, this.reg.QSTR_TABLE, this.tables.useQstr(q));
   }
 
   private movRegQstrObj(reg: number, q: string): void {
@@ -419,7 +425,7 @@ export class NativeEmitter implements Emitter {
 
     this.codeStateStart = 0;
     if (this.needGlobalExcHandler()) {
-      this.codeStateStart = SIZEOF_NLR_BUF + 1;
+      this.codeStateStart = this.sizeofNlrBuf + 1;
       if (this.isGenerator) this.codeStateStart += 2;
       else if (scope.excStackSize > 0) this.codeStateStart += 1;
     }
@@ -439,44 +445,44 @@ export class NativeEmitter implements Emitter {
       else this.stackStart = this.codeStateStart;
 
       as.entry(this.stackStart + this.nState - numLocalsInRegs);
-      as.loadRegRegOffset(REG_FUN_TABLE, REG_ARG_1, OFFSETOF_OBJ_FUN_BC_CONTEXT);
-      as.loadRegRegOffset(REG_QSTR_TABLE, REG_FUN_TABLE, OFFSETOF_MODULE_CONTEXT_QSTR_TABLE);
-      as.loadRegRegOffset(REG_FUN_TABLE, REG_FUN_TABLE, OFFSETOF_MODULE_CONTEXT_OBJ_TABLE);
-      as.loadRegRegOffset(REG_FUN_TABLE, REG_FUN_TABLE, funTableOff);
-      if (this.needFunObj()) as.movLocalReg(this.localIdxFunObj(), REG_ARG_1);
+      as.loadRegRegOffset(this.reg.FUN_TABLE, this.reg.ARG_1, OFFSETOF_OBJ_FUN_BC_CONTEXT);
+      as.loadRegRegOffset(this.reg.QSTR_TABLE, this.reg.FUN_TABLE, OFFSETOF_MODULE_CONTEXT_QSTR_TABLE);
+      as.loadRegRegOffset(this.reg.FUN_TABLE, this.reg.FUN_TABLE, OFFSETOF_MODULE_CONTEXT_OBJ_TABLE);
+      as.loadRegRegOffset(this.reg.FUN_TABLE, this.reg.FUN_TABLE, funTableOff);
+      if (this.needFunObj()) as.movLocalReg(this.localIdxFunObj(), this.reg.ARG_1);
 
-      as.movRegReg(REG_ARG_1, REG_ARG_2);
-      as.movRegReg(REG_ARG_2, REG_ARG_3);
-      as.movRegReg(REG_LOCAL_LAST, REG_ARG_4);
+      as.movRegReg(this.reg.ARG_1, this.reg.ARG_2);
+      as.movRegReg(this.reg.ARG_2, this.reg.ARG_3);
+      as.movRegReg(this.reg.LOCAL_LAST, this.reg.ARG_4);
 
       // argument count check, calling the runtime's checker only on mismatch
-      as.jumpIfRegNonzero(REG_ARG_2, entryLabels + 4);
-      as.movRegImm(REG_ARG_3, scope.numPosArgs);
-      as.jumpIfRegEq(REG_ARG_1, REG_ARG_3, entryLabels + 5);
+      as.jumpIfRegNonzero(this.reg.ARG_2, entryLabels + 4, true);
+      as.movRegImm(this.reg.ARG_3, scope.numPosArgs);
+      as.jumpIfRegEq(this.reg.ARG_1, this.reg.ARG_3, entryLabels + 5);
       as.labelAssign(entryLabels + 4);
-      as.movRegImm(REG_ARG_3, ((scope.numPosArgs << 17) | (scope.numPosArgs << 1)) >>> 0);
+      as.movRegImm(this.reg.ARG_3, ((scope.numPosArgs << 17) | (scope.numPosArgs << 1)) >>> 0);
       as.callInd(F.ARG_CHECK_NUM_SIG);
       as.labelAssign(entryLabels + 5);
 
       for (let i = 0; i < scope.numPosArgs; i++) {
-        let r = REG_ARG_1;
-        as.loadRegRegOffset(REG_ARG_1, REG_LOCAL_LAST, i);
+        let r = this.reg.ARG_1;
+        as.loadRegRegOffset(this.reg.ARG_1, this.reg.LOCAL_LAST, i);
         if (this.localVtype[i] !== VT.PYOBJ) {
-          this.callWithImmArg(F.CONVERT_OBJ_TO_NATIVE, this.localVtype[i]!, REG_ARG_2);
-          r = REG_RET;
+          this.callWithImmArg(F.CONVERT_OBJ_TO_NATIVE, this.localVtype[i]!, this.reg.ARG_2);
+          r = this.reg.RET;
         }
         if (
           i < MAX_REGS_FOR_LOCAL_VARS &&
           this.canUseRegsForLocals() &&
           (i !== MAX_REGS_FOR_LOCAL_VARS - 1 || scope.numPosArgs === MAX_REGS_FOR_LOCAL_VARS)
         ) {
-          as.movRegReg(REG_LOCAL_TABLE[i]!, r);
+          as.movRegReg(this.regLocalTable[i]!, r);
         } else {
           this.movStateReg(this.localIdxLocalVar(i), r);
         }
       }
       if (scope.numPosArgs >= MAX_REGS_FOR_LOCAL_VARS + 1 && this.canUseRegsForLocals()) {
-        as.movRegLocal(REG_LOCAL_LAST, this.localIdxLocalVar(MAX_REGS_FOR_LOCAL_VARS - 1));
+        as.movRegLocal(this.reg.LOCAL_LAST, this.localIdxLocalVar(MAX_REGS_FOR_LOCAL_VARS - 1));
       }
 
       this.globalExcEntry(entryLabels);
@@ -490,33 +496,33 @@ export class NativeEmitter implements Emitter {
         as.entry(this.codeStateStart);
         this.codeStateStart = 0;
         this.stackStart = SIZEOF_CODE_STATE;
-        as.movRegReg(REG_GENERATOR_STATE, REG_ARG_1);
-        as.movLocalReg(LOCAL_IDX_THROW_VAL, REG_ARG_2);
-        as.loadRegRegOffset(REG_TEMP0, REG_GENERATOR_STATE, this.localIdxFunObj());
-        as.loadRegRegOffset(REG_TEMP0, REG_TEMP0, OFFSETOF_OBJ_FUN_BC_CONTEXT);
-        as.loadRegRegOffset(REG_QSTR_TABLE, REG_TEMP0, OFFSETOF_MODULE_CONTEXT_QSTR_TABLE);
-        as.loadRegRegOffset(REG_TEMP0, REG_TEMP0, OFFSETOF_MODULE_CONTEXT_OBJ_TABLE);
-        as.loadRegRegOffset(REG_FUN_TABLE, REG_TEMP0, funTableOff);
+        as.movRegReg(this.reg.GENERATOR_STATE, this.reg.ARG_1);
+        as.movLocalReg(this.localIdxThrowVal, this.reg.ARG_2);
+        as.loadRegRegOffset(this.reg.TEMP0, this.reg.GENERATOR_STATE, this.localIdxFunObj());
+        as.loadRegRegOffset(this.reg.TEMP0, this.reg.TEMP0, OFFSETOF_OBJ_FUN_BC_CONTEXT);
+        as.loadRegRegOffset(this.reg.QSTR_TABLE, this.reg.TEMP0, OFFSETOF_MODULE_CONTEXT_QSTR_TABLE);
+        as.loadRegRegOffset(this.reg.TEMP0, this.reg.TEMP0, OFFSETOF_MODULE_CONTEXT_OBJ_TABLE);
+        as.loadRegRegOffset(this.reg.FUN_TABLE, this.reg.TEMP0, funTableOff);
       } else {
         this.stackStart = this.codeStateStart + SIZEOF_CODE_STATE;
         as.entry(this.stackStart + this.nState);
-        as.loadRegRegOffset(REG_FUN_TABLE, REG_ARG_1, OFFSETOF_OBJ_FUN_BC_CONTEXT);
-        as.loadRegRegOffset(REG_QSTR_TABLE, REG_FUN_TABLE, OFFSETOF_MODULE_CONTEXT_QSTR_TABLE);
-        as.loadRegRegOffset(REG_FUN_TABLE, REG_FUN_TABLE, OFFSETOF_MODULE_CONTEXT_OBJ_TABLE);
-        as.loadRegRegOffset(REG_FUN_TABLE, REG_FUN_TABLE, funTableOff);
-        as.movLocalReg(this.localIdxFunObj(), REG_ARG_1);
-        as.movRegImm(REG_ARG_1, this.nState);
-        this.movStateReg(this.codeStateStart + OFFSETOF_CODE_STATE_N_STATE, REG_ARG_1);
-        as.movRegLocalAddr(REG_ARG_1, this.codeStateStart);
+        as.loadRegRegOffset(this.reg.FUN_TABLE, this.reg.ARG_1, OFFSETOF_OBJ_FUN_BC_CONTEXT);
+        as.loadRegRegOffset(this.reg.QSTR_TABLE, this.reg.FUN_TABLE, OFFSETOF_MODULE_CONTEXT_QSTR_TABLE);
+        as.loadRegRegOffset(this.reg.FUN_TABLE, this.reg.FUN_TABLE, OFFSETOF_MODULE_CONTEXT_OBJ_TABLE);
+        as.loadRegRegOffset(this.reg.FUN_TABLE, this.reg.FUN_TABLE, funTableOff);
+        as.movLocalReg(this.localIdxFunObj(), this.reg.ARG_1);
+        as.movRegImm(this.reg.ARG_1, this.nState);
+        this.movStateReg(this.codeStateStart + OFFSETOF_CODE_STATE_N_STATE, this.reg.ARG_1);
+        as.movRegLocalAddr(this.reg.ARG_1, this.codeStateStart);
         // upstream loads this call's target into r4 on Thumb (r3 still holds an argument)
-        as.callIndVia(F.SETUP_CODE_STATE, A.R4);
+        as.callIndVia(F.SETUP_CODE_STATE, this.reg.LOCAL_1);
       }
 
       this.globalExcEntry(entryLabels);
 
       if (this.canUseRegsForLocals()) {
         for (let i = 0; i < MAX_REGS_FOR_LOCAL_VARS && i < scope.numLocals; i++) {
-          as.movRegLocal(REG_LOCAL_TABLE[i]!, this.localIdxLocalVar(i));
+          as.movRegLocal(this.regLocalTable[i]!, this.localIdxLocalVar(i));
         }
       }
       for (const id of scope.ids) {
@@ -662,7 +668,9 @@ export class NativeEmitter implements Emitter {
     } else if (s.vtype === VT.BOOL) {
       this.movRegConst(reg, F.CONST_FALSE_OBJ + s.data);
     } else if (s.vtype === VT.INT || s.vtype === VT.UINT) {
-      this.as.movRegImm(reg, (s.data * 2 + 1) | 0);
+      // the object encoding of a small int, wrapped to the machine word
+      const obj = s.data * 2 + 1;
+      this.as.movRegImm(reg, this.wordSize === 4 ? obj | 0 : obj);
     } else if (s.vtype === VT.PTR_NONE) {
       this.movRegConst(reg, F.CONST_NONE_OBJ);
     } else {
@@ -677,8 +685,8 @@ export class NativeEmitter implements Emitter {
       const s = this.si(i);
       if (s.kind === SK.IMM) {
         s.kind = SK.VALUE;
-        s.vtype = this.loadRegStackImm(REG_TEMP1, s, false);
-        this.movStateReg(this.stackStart + i, REG_TEMP1);
+        s.vtype = this.loadRegStackImm(this.reg.TEMP1, s, false);
+        this.movStateReg(this.stackStart + i, this.reg.TEMP1);
       }
     }
   }
@@ -800,9 +808,9 @@ export class NativeEmitter implements Emitter {
       const s = this.si(this.stackSize - 1 - i);
       if (s.vtype !== VT.PYOBJ) {
         const localNum = this.stackStart + this.stackSize - 1 - i;
-        this.movRegState(REG_ARG_1, localNum);
-        this.callWithImmArg(F.CONVERT_NATIVE_TO_OBJ, s.vtype, REG_ARG_2);
-        this.movStateReg(localNum, REG_RET);
+        this.movRegState(this.reg.ARG_1, localNum);
+        this.callWithImmArg(F.CONVERT_NATIVE_TO_OBJ, s.vtype, this.reg.ARG_2);
+        this.movStateReg(localNum, this.reg.RET);
         s.vtype = VT.PYOBJ;
       }
     }
@@ -825,8 +833,8 @@ export class NativeEmitter implements Emitter {
 
   private pushExcStack(label: number, isFinally: boolean): void {
     this.excStack.push({ label, isFinally, unwindLabel: UNWIND_LABEL_UNUSED, isActive: true });
-    this.as.movRegPcrel(REG_RET, label);
-    this.as.movLocalReg(LOCAL_IDX_EXC_HANDLER_PC, REG_RET);
+    this.as.movRegPcrel(this.reg.RET, label);
+    this.as.movLocalReg(this.localIdxExcHandlerPc, this.reg.RET);
   }
 
   private leaveExcStack(startOfHandler: boolean): void {
@@ -837,11 +845,11 @@ export class NativeEmitter implements Emitter {
     while (i >= 0 && !this.excStack[i]!.isActive) i--;
     if (i < 0) {
       if (startOfHandler) return; // the global handler already cleared it
-      this.as.clrReg(REG_RET);
+      this.as.clrReg(this.reg.RET);
     } else {
-      this.as.movRegPcrel(REG_RET, this.excStack[i]!.label);
+      this.as.movRegPcrel(this.reg.RET, this.excStack[i]!.label);
     }
-    this.as.movLocalReg(LOCAL_IDX_EXC_HANDLER_PC, REG_RET);
+    this.as.movLocalReg(this.localIdxExcHandlerPc, this.reg.RET);
   }
 
   private popExcStack(): ExcEntry {
@@ -853,17 +861,17 @@ export class NativeEmitter implements Emitter {
   private loadRegWithObject(reg: number, obj: ConstObj): void {
     this.scope.scopeFlags |= SCOPE_FLAG_HASCONSTS;
     const off = this.tables.useConst(obj);
-    this.movRegState(REG_TEMP0, this.localIdxFunObj());
-    this.as.loadRegRegOffset(REG_TEMP0, REG_TEMP0, OFFSETOF_OBJ_FUN_BC_CONTEXT);
-    this.as.loadRegRegOffset(REG_TEMP0, REG_TEMP0, OFFSETOF_MODULE_CONTEXT_OBJ_TABLE);
-    this.as.loadRegRegOffset(reg, REG_TEMP0, off);
+    this.movRegState(this.reg.TEMP0, this.localIdxFunObj());
+    this.as.loadRegRegOffset(this.reg.TEMP0, this.reg.TEMP0, OFFSETOF_OBJ_FUN_BC_CONTEXT);
+    this.as.loadRegRegOffset(this.reg.TEMP0, this.reg.TEMP0, OFFSETOF_MODULE_CONTEXT_OBJ_TABLE);
+    this.as.loadRegRegOffset(reg, this.reg.TEMP0, off);
   }
 
   private loadRegWithChild(reg: number, rc: MutableRawCode): void {
     const off = this.tables.allocChild(rc);
-    this.movRegState(REG_TEMP0, this.localIdxFunObj());
-    this.as.loadRegRegOffset(REG_TEMP0, REG_TEMP0, OFFSETOF_OBJ_FUN_BC_CHILD_TABLE);
-    this.as.loadRegRegOffset(reg, REG_TEMP0, off);
+    this.movRegState(this.reg.TEMP0, this.localIdxFunObj());
+    this.as.loadRegRegOffset(this.reg.TEMP0, this.reg.TEMP0, OFFSETOF_OBJ_FUN_BC_CHILD_TABLE);
+    this.as.loadRegRegOffset(reg, this.reg.TEMP0, off);
   }
 
   labelAssign(label: number): void {
@@ -874,8 +882,8 @@ export class NativeEmitter implements Emitter {
       isFinally = e.isFinally && e.label === label;
     }
     if (isFinally) {
-      this.accessStack(1, REG_TEMP0);
-      this.as.movLocalReg(LOCAL_IDX_EXC_VAL, REG_TEMP0);
+      this.accessStack(1, this.reg.TEMP0);
+      this.as.movLocalReg(LOCAL_IDX_EXC_VAL, this.reg.TEMP0);
     }
     this.needStackSettled();
     this.as.labelAssign(label);
@@ -892,56 +900,56 @@ export class NativeEmitter implements Emitter {
     const gen = this.isGenerator;
 
     if (!gen) {
-      this.movRegState(REG_ARG_1, this.localIdxFunObj());
-      as.loadRegRegOffset(REG_ARG_1, REG_ARG_1, OFFSETOF_OBJ_FUN_BC_CONTEXT);
-      as.loadRegRegOffset(REG_ARG_1, REG_ARG_1, OFFSETOF_MODULE_CONTEXT_GLOBALS);
+      this.movRegState(this.reg.ARG_1, this.localIdxFunObj());
+      as.loadRegRegOffset(this.reg.ARG_1, this.reg.ARG_1, OFFSETOF_OBJ_FUN_BC_CONTEXT);
+      as.loadRegRegOffset(this.reg.ARG_1, this.reg.ARG_1, OFFSETOF_MODULE_CONTEXT_GLOBALS);
       this.call(F.NATIVE_SWAP_GLOBALS);
-      this.movStateReg(this.localIdxOldGlobals(), REG_RET);
+      this.movStateReg(this.localIdxOldGlobals(), this.reg.RET);
     }
 
     if (this.scope.excStackSize === 0) {
-      if (!gen) as.jumpIfRegZero(REG_RET, startLabel);
-      as.movRegLocalAddr(REG_ARG_1, 0);
+      if (!gen) as.jumpIfRegZero(this.reg.RET, startLabel, false);
+      as.movRegLocalAddr(this.reg.ARG_1, 0);
       this.call(F.NLR_PUSH);
-      as.jumpIfRegZero(REG_RET, startLabel);
+      as.jumpIfRegZero(this.reg.RET, startLabel, true);
     } else {
-      this.movLocalNull(LOCAL_IDX_EXC_HANDLER_UNWIND, REG_TEMP0);
-      as.movLocalReg(LOCAL_IDX_EXC_VAL, REG_TEMP0);
-      as.movRegPcrel(REG_LOCAL_1, startLabel);
+      this.movLocalNull(this.localIdxExcHandlerUnwind, this.reg.TEMP0);
+      as.movLocalReg(LOCAL_IDX_EXC_VAL, this.reg.TEMP0);
+      as.movRegPcrel(this.reg.LOCAL_1, startLabel);
       this.labelAssign(nlrLabel);
-      as.movRegLocalAddr(REG_ARG_1, 0);
+      as.movRegLocalAddr(this.reg.ARG_1, 0);
       this.call(F.NLR_PUSH);
-      as.jumpIfRegNonzero(REG_RET, globalExceptLabel);
-      this.movLocalNull(LOCAL_IDX_EXC_HANDLER_PC, REG_TEMP0);
-      as.jumpReg(REG_LOCAL_1);
+      as.jumpIfRegNonzero(this.reg.RET, globalExceptLabel, true);
+      this.movLocalNull(this.localIdxExcHandlerPc, this.reg.TEMP0);
+      as.jumpReg(this.reg.LOCAL_1);
       this.labelAssign(globalExceptLabel);
-      as.movRegLocal(REG_LOCAL_1, LOCAL_IDX_EXC_HANDLER_PC);
-      as.jumpIfRegNonzero(REG_LOCAL_1, nlrLabel);
+      as.movRegLocal(this.reg.LOCAL_1, this.localIdxExcHandlerPc);
+      as.jumpIfRegNonzero(this.reg.LOCAL_1, nlrLabel, false);
     }
 
     if (!gen) {
-      this.movRegState(REG_ARG_1, this.localIdxOldGlobals());
+      this.movRegState(this.reg.ARG_1, this.localIdxOldGlobals());
       this.call(F.NATIVE_SWAP_GLOBALS);
     }
 
     if (gen) {
-      as.movRegLocal(REG_TEMP0, LOCAL_IDX_EXC_VAL);
-      as.storeRegRegOffset(REG_TEMP0, REG_GENERATOR_STATE, OFFSETOF_CODE_STATE_STATE);
-      as.movRegImm(REG_RET, VM_RETURN_EXCEPTION);
+      as.movRegLocal(this.reg.TEMP0, LOCAL_IDX_EXC_VAL);
+      as.storeRegRegOffset(this.reg.TEMP0, this.reg.GENERATOR_STATE, OFFSETOF_CODE_STATE_STATE);
+      as.movRegImm(this.reg.RET, VM_RETURN_EXCEPTION);
       as.exit();
     } else {
-      as.movRegLocal(REG_ARG_1, LOCAL_IDX_EXC_VAL);
+      as.movRegLocal(this.reg.ARG_1, LOCAL_IDX_EXC_VAL);
       this.call(F.NATIVE_RAISE);
     }
 
     this.labelAssign(startLabel);
 
     if (gen) {
-      this.movRegState(REG_TEMP0, this.localIdxGenPc());
-      as.jumpReg(REG_TEMP0);
+      this.movRegState(this.reg.TEMP0, this.localIdxGenPc());
+      as.jumpReg(this.reg.TEMP0);
       this.startOffset = as.codeOffset;
-      as.movRegLocal(REG_ARG_1, LOCAL_IDX_THROW_VAL);
-      this.movLocalNull(LOCAL_IDX_THROW_VAL, REG_ARG_2);
+      as.movRegLocal(this.reg.ARG_1, this.localIdxThrowVal);
+      this.movLocalNull(this.localIdxThrowVal, this.reg.ARG_2);
       this.call(F.NATIVE_RAISE);
     }
   }
@@ -952,13 +960,13 @@ export class NativeEmitter implements Emitter {
     if (this.needGlobalExcHandler()) {
       const gen = this.isGenerator;
       if (!gen) {
-        this.movRegState(REG_ARG_1, this.localIdxOldGlobals());
-        if (this.scope.excStackSize === 0) as.jumpIfRegZero(REG_ARG_1, this.exitLabel + 1);
+        this.movRegState(this.reg.ARG_1, this.localIdxOldGlobals());
+        if (this.scope.excStackSize === 0) as.jumpIfRegZero(this.reg.ARG_1, this.exitLabel + 1, false);
         this.call(F.NATIVE_SWAP_GLOBALS);
       }
       this.call(F.NLR_POP);
       if (!gen && this.scope.excStackSize === 0) this.labelAssign(this.exitLabel + 1);
-      as.movRegLocal(REG_RET, LOCAL_IDX_RET_VAL);
+      as.movRegLocal(this.reg.RET, this.localIdxRetVal);
     }
     as.exit();
   }
@@ -970,17 +978,17 @@ export class NativeEmitter implements Emitter {
       // fromlist and level are always objects: read them with viper typing off
       const orig = this.doViperTypes;
       this.doViperTypes = false;
-      this.prePopReg(REG_ARG_2);
-      this.prePopReg(REG_ARG_3);
+      this.prePopReg(this.reg.ARG_2);
+      this.prePopReg(this.reg.ARG_3);
       this.doViperTypes = orig;
-      this.callWithQstrArg(F.IMPORT_NAME, q, REG_ARG_1);
-      this.postPushReg(VT.PYOBJ, REG_RET);
+      this.callWithQstrArg(F.IMPORT_NAME, q, this.reg.ARG_1);
+      this.postPushReg(VT.PYOBJ, this.reg.RET);
     } else if (kind === ImportKind.From) {
-      this.accessStack(1, REG_ARG_1);
-      this.callWithQstrArg(F.IMPORT_FROM, q, REG_ARG_2);
-      this.postPushReg(VT.PYOBJ, REG_RET);
+      this.accessStack(1, this.reg.ARG_1);
+      this.callWithQstrArg(F.IMPORT_FROM, q, this.reg.ARG_2);
+      this.postPushReg(VT.PYOBJ, this.reg.RET);
     } else {
-      this.prePopReg(REG_ARG_1);
+      this.prePopReg(this.reg.ARG_1);
       this.call(F.IMPORT_ALL);
     }
   }
@@ -996,19 +1004,19 @@ export class NativeEmitter implements Emitter {
   }
 
   loadConstSmallInt(arg: bigint): void {
-    this.postPushImm(VT.INT, Number(BigInt.asIntN(32, arg)));
+    this.postPushImm(VT.INT, Number(BigInt.asIntN(this.wordSize * 8, arg)));
   }
 
   loadConstStr(q: string): void {
-    this.needRegSingle(REG_TEMP0, 0);
-    this.movRegQstrObj(REG_TEMP0, q);
-    this.postPushReg(VT.PYOBJ, REG_TEMP0);
+    this.needRegSingle(this.reg.TEMP0, 0);
+    this.movRegQstrObj(this.reg.TEMP0, q);
+    this.postPushReg(VT.PYOBJ, this.reg.TEMP0);
   }
 
   loadConstObj(obj: ConstObj): void {
-    this.needRegSingle(REG_TEMP0, 0);
-    this.loadRegWithObject(REG_TEMP0, obj);
-    this.postPushReg(VT.PYOBJ, REG_TEMP0);
+    this.needRegSingle(this.reg.TEMP0, 0);
+    this.loadRegWithObject(this.reg.TEMP0, obj);
+    this.postPushReg(VT.PYOBJ, this.reg.TEMP0);
   }
 
   loadNull(): void {
@@ -1019,11 +1027,11 @@ export class NativeEmitter implements Emitter {
     const vtype = this.localVtype[localNum] ?? VT.PYOBJ;
     if (vtype === VT.UNBOUND) this.viperError(`local '${name}' used before type known`);
     if (localNum < MAX_REGS_FOR_LOCAL_VARS && this.canUseRegsForLocals()) {
-      this.postPushReg(vtype, REG_LOCAL_TABLE[localNum]!);
+      this.postPushReg(vtype, this.regLocalTable[localNum]!);
     } else {
-      this.needRegSingle(REG_TEMP0, 0);
-      this.movRegState(REG_TEMP0, this.localIdxLocalVar(localNum));
-      this.postPushReg(vtype, REG_TEMP0);
+      this.needRegSingle(this.reg.TEMP0, 0);
+      this.movRegState(this.reg.TEMP0, this.localIdxLocalVar(localNum));
+      this.postPushReg(vtype, this.reg.TEMP0);
     }
   }
 
@@ -1031,11 +1039,11 @@ export class NativeEmitter implements Emitter {
     if (kind === IdOpLocal.Fast) {
       this.loadFast(name, localNum);
     } else {
-      this.needRegSingle(REG_RET, 0);
+      this.needRegSingle(this.reg.RET, 0);
       this.loadFast(name, localNum);
-      const { reg } = this.prePopRegFlexible(REG_RET, -1, -1);
-      this.as.loadRegRegOffset(REG_RET, reg, 1);
-      this.postPushReg(VT.PYOBJ, REG_RET);
+      const { reg } = this.prePopRegFlexible(this.reg.RET, -1, -1);
+      this.as.loadRegRegOffset(this.reg.RET, reg, 1);
+      this.postPushReg(VT.PYOBJ, this.reg.RET);
     }
   }
 
@@ -1047,34 +1055,34 @@ export class NativeEmitter implements Emitter {
         return;
       }
     }
-    this.callWithQstrArg(F.LOAD_NAME + kind, q, REG_ARG_1);
-    this.postPushReg(VT.PYOBJ, REG_RET);
+    this.callWithQstrArg(F.LOAD_NAME + kind, q, this.reg.ARG_1);
+    this.postPushReg(VT.PYOBJ, this.reg.RET);
   }
 
   loadMethod(q: string, isSuper: boolean): void {
     if (isSuper) {
-      this.getStackPointerForPop(REG_ARG_2, 3);
-      this.getStackPointerForPush(REG_ARG_2, 2);
-      this.callWithQstrArg(F.LOAD_SUPER_METHOD, q, REG_ARG_1);
+      this.getStackPointerForPop(this.reg.ARG_2, 3);
+      this.getStackPointerForPush(this.reg.ARG_2, 2);
+      this.callWithQstrArg(F.LOAD_SUPER_METHOD, q, this.reg.ARG_1);
     } else {
-      this.prePopReg(REG_ARG_1);
-      this.getStackPointerForPush(REG_ARG_3, 2);
-      this.callWithQstrArg(F.LOAD_METHOD, q, REG_ARG_2);
+      this.prePopReg(this.reg.ARG_1);
+      this.getStackPointerForPush(this.reg.ARG_3, 2);
+      this.callWithQstrArg(F.LOAD_METHOD, q, this.reg.ARG_2);
     }
   }
 
   loadBuildClass(): void {
     this.call(F.LOAD_BUILD_CLASS);
-    this.postPushReg(VT.PYOBJ, REG_RET);
+    this.postPushReg(VT.PYOBJ, this.reg.RET);
   }
 
   subscr(kind: SubscrKind): void {
     if (kind === SubscrKind.Load) this.loadSubscr();
     else if (kind === SubscrKind.Store) this.storeSubscr();
     else {
-      this.prePopReg(REG_ARG_2);
-      this.prePopReg(REG_ARG_1);
-      this.callWithImmArg(F.OBJ_SUBSCR, 0, REG_ARG_3);
+      this.prePopReg(this.reg.ARG_2);
+      this.prePopReg(this.reg.ARG_1);
+      this.callWithImmArg(F.OBJ_SUBSCR, 0, this.reg.ARG_3);
     }
   }
 
@@ -1083,15 +1091,15 @@ export class NativeEmitter implements Emitter {
     if (vtypeBase === VT.PYOBJ) {
       const vtypeIndex = this.peekVtype(0);
       if (vtypeIndex === VT.PYOBJ) {
-        this.prePopReg(REG_ARG_2);
+        this.prePopReg(this.reg.ARG_2);
       } else {
-        this.prePopReg(REG_ARG_1);
-        this.callWithImmArg(F.CONVERT_NATIVE_TO_OBJ, vtypeIndex, REG_ARG_2);
-        this.as.movRegReg(REG_ARG_2, REG_RET);
+        this.prePopReg(this.reg.ARG_1);
+        this.callWithImmArg(F.CONVERT_NATIVE_TO_OBJ, vtypeIndex, this.reg.ARG_2);
+        this.as.movRegReg(this.reg.ARG_2, this.reg.RET);
       }
-      this.prePopReg(REG_ARG_1);
-      this.callWithImmArg(F.OBJ_SUBSCR, MP_OBJ_SENTINEL, REG_ARG_3);
-      this.postPushReg(VT.PYOBJ, REG_RET);
+      this.prePopReg(this.reg.ARG_1);
+      this.callWithImmArg(F.OBJ_SUBSCR, MP_OBJ_SENTINEL, this.reg.ARG_3);
+      this.postPushReg(VT.PYOBJ, this.reg.RET);
       return;
     }
     const top = this.peekStack(0);
@@ -1099,44 +1107,44 @@ export class NativeEmitter implements Emitter {
     if (top.vtype === VT.INT && top.kind === SK.IMM) {
       const index = top.data;
       this.prePopDiscard();
-      const p = this.prePopRegFlexible(REG_ARG_1, REG_ARG_2, REG_ARG_2);
+      const p = this.prePopRegFlexible(this.reg.ARG_1, this.reg.ARG_2, this.reg.ARG_2);
       vtypeBase = p.vtype;
-      this.needRegSingle(REG_RET, 0);
+      this.needRegSingle(this.reg.RET, 0);
       switch (vtypeBase) {
         case VT.PTR8:
-          as.load8RegRegOffset(REG_RET, p.reg, index);
+          as.load8RegRegOffset(this.reg.RET, p.reg, index);
           break;
         case VT.PTR16:
-          as.load16RegRegOffset(REG_RET, p.reg, index);
+          as.load16RegRegOffset(this.reg.RET, p.reg, index);
           break;
         case VT.PTR32:
-          as.loadRegRegOffset(REG_RET, p.reg, index);
+          as.load32RegRegOffset(this.reg.RET, p.reg, index);
           break;
         default:
           this.viperError(`can't load from '${vtypeName(vtypeBase)}'`);
       }
     } else {
-      const p = this.prePopRegFlexible(REG_ARG_2, REG_ARG_1, REG_ARG_1);
-      vtypeBase = this.prePopReg(REG_ARG_1);
-      this.needRegSingle(REG_RET, 0);
+      const p = this.prePopRegFlexible(this.reg.ARG_2, this.reg.ARG_1, this.reg.ARG_1);
+      vtypeBase = this.prePopReg(this.reg.ARG_1);
+      this.needRegSingle(this.reg.RET, 0);
       if (p.vtype !== VT.INT && p.vtype !== VT.UINT) {
         this.viperError(`can't load with '${vtypeName(p.vtype)}' index`);
       }
       switch (vtypeBase) {
         case VT.PTR8:
-          as.load8RegRegReg(REG_RET, REG_ARG_1, p.reg);
+          as.load8RegRegReg(this.reg.RET, this.reg.ARG_1, p.reg);
           break;
         case VT.PTR16:
-          as.load16RegRegReg(REG_RET, REG_ARG_1, p.reg);
+          as.load16RegRegReg(this.reg.RET, this.reg.ARG_1, p.reg);
           break;
         case VT.PTR32:
-          as.load32RegRegReg(REG_RET, REG_ARG_1, p.reg);
+          as.load32RegRegReg(this.reg.RET, this.reg.ARG_1, p.reg);
           break;
         default:
           this.viperError(`can't load from '${vtypeName(vtypeBase)}'`);
       }
     }
-    this.postPushReg(VT.INT, REG_RET);
+    this.postPushReg(VT.INT, this.reg.RET);
   }
 
   private storeSubscr(): void {
@@ -1146,12 +1154,12 @@ export class NativeEmitter implements Emitter {
       const vtypeIndex = this.peekVtype(0);
       const vtypeValue = this.peekVtype(2);
       if (vtypeIndex !== VT.PYOBJ || vtypeValue !== VT.PYOBJ) {
-        this.getStackPointerForPop(REG_ARG_1, 3);
+        this.getStackPointerForPop(this.reg.ARG_1, 3);
         this.adjustStack(3);
       }
-      this.prePopReg(REG_ARG_2);
-      this.prePopReg(REG_ARG_1);
-      this.prePopReg(REG_ARG_3);
+      this.prePopReg(this.reg.ARG_2);
+      this.prePopReg(this.reg.ARG_1);
+      this.prePopReg(this.reg.ARG_3);
       this.call(F.OBJ_SUBSCR);
       return;
     }
@@ -1159,9 +1167,12 @@ export class NativeEmitter implements Emitter {
     if (top.vtype === VT.INT && top.kind === SK.IMM) {
       const index = top.data;
       this.prePopDiscard();
-      const b = this.prePopRegFlexible(REG_ARG_1, REG_ARG_2, REG_ARG_3);
+      const b = this.prePopRegFlexible(this.reg.ARG_1, this.reg.ARG_2, this.reg.ARG_3);
       vtypeBase = b.vtype;
-      const v = this.prePopRegFlexible(REG_ARG_3, b.reg, REG_ARG_2);
+      // x86: the value always goes to REG_ARG_3 (byte stores need a low register)
+      const v = this.x86Family
+        ? { vtype: this.prePopReg(this.reg.ARG_3), reg: this.reg.ARG_3 }
+        : this.prePopRegFlexible(this.reg.ARG_3, b.reg, this.reg.ARG_2);
       if (v.vtype !== VT.BOOL && v.vtype !== VT.INT && v.vtype !== VT.UINT) {
         this.viperError(`can't store '${vtypeName(v.vtype)}'`);
       }
@@ -1173,30 +1184,32 @@ export class NativeEmitter implements Emitter {
           as.store16RegRegOffset(v.reg, b.reg, index);
           break;
         case VT.PTR32:
-          as.storeRegRegOffset(v.reg, b.reg, index);
+          as.store32RegRegOffset(v.reg, b.reg, index);
           break;
         default:
           this.viperError(`can't store to '${vtypeName(vtypeBase)}'`);
       }
     } else {
-      const ix = this.prePopRegFlexible(REG_ARG_2, REG_ARG_1, REG_ARG_3);
-      vtypeBase = this.prePopReg(REG_ARG_1);
+      const ix = this.prePopRegFlexible(this.reg.ARG_2, this.reg.ARG_1, this.reg.ARG_3);
+      vtypeBase = this.prePopReg(this.reg.ARG_1);
       if (ix.vtype !== VT.INT && ix.vtype !== VT.UINT) {
         this.viperError(`can't store with '${vtypeName(ix.vtype)}' index`);
       }
-      const v = this.prePopRegFlexible(REG_ARG_3, REG_ARG_1, ix.reg);
+      const v = this.x86Family
+        ? { vtype: this.prePopReg(this.reg.ARG_3), reg: this.reg.ARG_3 }
+        : this.prePopRegFlexible(this.reg.ARG_3, this.reg.ARG_1, ix.reg);
       if (v.vtype !== VT.BOOL && v.vtype !== VT.INT && v.vtype !== VT.UINT) {
         this.viperError(`can't store '${vtypeName(v.vtype)}'`);
       }
       switch (vtypeBase) {
         case VT.PTR8:
-          as.store8RegRegReg(v.reg, REG_ARG_1, ix.reg);
+          as.store8RegRegReg(v.reg, this.reg.ARG_1, ix.reg);
           break;
         case VT.PTR16:
-          as.store16RegRegReg(v.reg, REG_ARG_1, ix.reg);
+          as.store16RegRegReg(v.reg, this.reg.ARG_1, ix.reg);
           break;
         case VT.PTR32:
-          as.store32RegRegReg(v.reg, REG_ARG_1, ix.reg);
+          as.store32RegRegReg(v.reg, this.reg.ARG_1, ix.reg);
           break;
         default:
           this.viperError(`can't store to '${vtypeName(vtypeBase)}'`);
@@ -1206,36 +1219,36 @@ export class NativeEmitter implements Emitter {
 
   attr(q: string, kind: AttrKind): void {
     if (kind === AttrKind.Load) {
-      this.prePopReg(REG_ARG_1);
-      this.callWithQstrArg(F.LOAD_ATTR, q, REG_ARG_2);
-      this.postPushReg(VT.PYOBJ, REG_RET);
+      this.prePopReg(this.reg.ARG_1);
+      this.callWithQstrArg(F.LOAD_ATTR, q, this.reg.ARG_2);
+      this.postPushReg(VT.PYOBJ, this.reg.RET);
     } else if (kind === AttrKind.Store) {
       const vtypeVal = this.peekVtype(1);
       if (vtypeVal === VT.PYOBJ) {
-        this.prePopReg(REG_ARG_1);
-        this.prePopReg(REG_ARG_3);
+        this.prePopReg(this.reg.ARG_1);
+        this.prePopReg(this.reg.ARG_3);
       } else {
-        const vt = this.accessStack(2, REG_ARG_1);
-        this.callWithImmArg(F.CONVERT_NATIVE_TO_OBJ, vt, REG_ARG_2);
-        this.as.movRegReg(REG_ARG_3, REG_RET);
-        this.prePopReg(REG_ARG_1);
+        const vt = this.accessStack(2, this.reg.ARG_1);
+        this.callWithImmArg(F.CONVERT_NATIVE_TO_OBJ, vt, this.reg.ARG_2);
+        this.as.movRegReg(this.reg.ARG_3, this.reg.RET);
+        this.prePopReg(this.reg.ARG_1);
         this.adjustStack(-1);
       }
-      this.callWithQstrArg(F.STORE_ATTR, q, REG_ARG_2);
+      this.callWithQstrArg(F.STORE_ATTR, q, this.reg.ARG_2);
     } else {
-      this.prePopReg(REG_ARG_1);
-      this.as.clrReg(REG_ARG_3);
-      this.callWithQstrArg(F.STORE_ATTR, q, REG_ARG_2);
+      this.prePopReg(this.reg.ARG_1);
+      this.as.clrReg(this.reg.ARG_3);
+      this.callWithQstrArg(F.STORE_ATTR, q, this.reg.ARG_2);
     }
   }
 
   private storeFast(name: string, localNum: number): void {
     let vtype: number;
     if (localNum < MAX_REGS_FOR_LOCAL_VARS && this.canUseRegsForLocals()) {
-      vtype = this.prePopReg(REG_LOCAL_TABLE[localNum]!);
+      vtype = this.prePopReg(this.regLocalTable[localNum]!);
     } else {
-      vtype = this.prePopReg(REG_TEMP0);
-      this.movStateReg(this.localIdxLocalVar(localNum), REG_TEMP0);
+      vtype = this.prePopReg(this.reg.TEMP0);
+      this.movStateReg(this.localIdxLocalVar(localNum), this.reg.TEMP0);
     }
     const cur = this.localVtype[localNum];
     if (cur === VT.UNBOUND) {
@@ -1250,29 +1263,29 @@ export class NativeEmitter implements Emitter {
       this.storeFast(name, localNum);
       return;
     }
-    this.needRegSingle(REG_TEMP0, 0);
-    this.needRegSingle(REG_TEMP1, 0);
+    this.needRegSingle(this.reg.TEMP0, 0);
+    this.needRegSingle(this.reg.TEMP1, 0);
     this.loadFast(name, localNum);
-    const base = this.prePopRegFlexible(REG_TEMP0, -1, -1);
-    const src = this.prePopRegFlexible(REG_TEMP1, base.reg, base.reg);
+    const base = this.prePopRegFlexible(this.reg.TEMP0, -1, -1);
+    const src = this.prePopRegFlexible(this.reg.TEMP1, base.reg, base.reg);
     this.as.storeRegRegOffset(src.reg, base.reg, 1);
   }
 
   storeGlobal(q: string, kind: IdOpGlobal): void {
     if (kind === IdOpGlobal.Name) {
-      const vt = this.prePopReg(REG_ARG_2);
+      const vt = this.prePopReg(this.reg.ARG_2);
       if (vt !== VT.PYOBJ) throw unsupported(`cannot store a '${vtypeName(vt)}' to a module-level name`);
     } else {
       const vt = this.peekVtype(0);
       if (vt === VT.PYOBJ) {
-        this.prePopReg(REG_ARG_2);
+        this.prePopReg(this.reg.ARG_2);
       } else {
-        this.prePopReg(REG_ARG_1);
-        this.callWithImmArg(F.CONVERT_NATIVE_TO_OBJ, vt, REG_ARG_2);
-        this.as.movRegReg(REG_ARG_2, REG_RET);
+        this.prePopReg(this.reg.ARG_1);
+        this.callWithImmArg(F.CONVERT_NATIVE_TO_OBJ, vt, this.reg.ARG_2);
+        this.as.movRegReg(this.reg.ARG_2, this.reg.RET);
       }
     }
-    this.callWithQstrArg(F.STORE_NAME + kind, q, REG_ARG_1);
+    this.callWithQstrArg(F.STORE_NAME + kind, q, this.reg.ARG_1);
   }
 
   deleteLocal(localNum: number, kind: IdOpLocal, name = ''): void {
@@ -1284,24 +1297,24 @@ export class NativeEmitter implements Emitter {
   }
 
   deleteGlobal(q: string, kind: IdOpGlobal): void {
-    this.callWithQstrArg(F.DELETE_NAME + kind, q, REG_ARG_1);
+    this.callWithQstrArg(F.DELETE_NAME + kind, q, this.reg.ARG_1);
   }
 
   // --- stack shuffles ---------------------------------------------------------------
 
   dupTop(): void {
-    const p = this.prePopRegFlexible(REG_TEMP0, -1, -1);
+    const p = this.prePopRegFlexible(this.reg.TEMP0, -1, -1);
     this.postPushReg(p.vtype, p.reg);
     this.postPushReg(p.vtype, p.reg);
   }
 
   dupTopTwo(): void {
-    const v0 = this.prePopReg(REG_TEMP0);
-    const v1 = this.prePopReg(REG_TEMP1);
-    this.postPushReg(v1, REG_TEMP1);
-    this.postPushReg(v0, REG_TEMP0);
-    this.postPushReg(v1, REG_TEMP1);
-    this.postPushReg(v0, REG_TEMP0);
+    const v0 = this.prePopReg(this.reg.TEMP0);
+    const v1 = this.prePopReg(this.reg.TEMP1);
+    this.postPushReg(v1, this.reg.TEMP1);
+    this.postPushReg(v0, this.reg.TEMP0);
+    this.postPushReg(v1, this.reg.TEMP1);
+    this.postPushReg(v0, this.reg.TEMP0);
   }
 
   popTop(): void {
@@ -1309,19 +1322,19 @@ export class NativeEmitter implements Emitter {
   }
 
   rotTwo(): void {
-    const v0 = this.prePopReg(REG_TEMP0);
-    const v1 = this.prePopReg(REG_TEMP1);
-    this.postPushReg(v0, REG_TEMP0);
-    this.postPushReg(v1, REG_TEMP1);
+    const v0 = this.prePopReg(this.reg.TEMP0);
+    const v1 = this.prePopReg(this.reg.TEMP1);
+    this.postPushReg(v0, this.reg.TEMP0);
+    this.postPushReg(v1, this.reg.TEMP1);
   }
 
   rotThree(): void {
-    const v0 = this.prePopReg(REG_TEMP0);
-    const v1 = this.prePopReg(REG_TEMP1);
-    const v2 = this.prePopReg(REG_TEMP2);
-    this.postPushReg(v0, REG_TEMP0);
-    this.postPushReg(v2, REG_TEMP2);
-    this.postPushReg(v1, REG_TEMP1);
+    const v0 = this.prePopReg(this.reg.TEMP0);
+    const v1 = this.prePopReg(this.reg.TEMP1);
+    const v2 = this.prePopReg(this.reg.TEMP2);
+    this.postPushReg(v0, this.reg.TEMP0);
+    this.postPushReg(v2, this.reg.TEMP2);
+    this.postPushReg(v1, this.reg.TEMP1);
   }
 
   // --- control flow ---------------------------------------------------------------------
@@ -1335,11 +1348,11 @@ export class NativeEmitter implements Emitter {
   private jumpHelper(cond: boolean, label: number, pop: boolean): void {
     let vtype = this.peekVtype(0);
     if (vtype === VT.PYOBJ) {
-      this.prePopReg(REG_ARG_1);
+      this.prePopReg(this.reg.ARG_1);
       if (!pop) this.adjustStack(1);
       this.call(F.OBJ_IS_TRUE);
     } else {
-      vtype = this.prePopReg(REG_RET);
+      vtype = this.prePopReg(this.reg.RET);
       if (!pop) this.adjustStack(1);
       if (!(vtype === VT.BOOL || vtype === VT.INT || vtype === VT.UINT)) {
         this.viperError(`can't implicitly convert '${vtypeName(vtype)}' to 'bool'`);
@@ -1347,8 +1360,8 @@ export class NativeEmitter implements Emitter {
     }
     if (!pop) this.savedStackVtype = vtype;
     this.needStackSettled();
-    if (cond) this.as.jumpIfRegNonzero(REG_RET, label);
-    else this.as.jumpIfRegZero(REG_RET, label);
+    if (cond) this.as.jumpIfRegNonzero(this.reg.RET, label, vtype === VT.PYOBJ);
+    else this.as.jumpIfRegZero(this.reg.RET, label, vtype === VT.PYOBJ);
     if (!pop) this.adjustStack(-1);
   }
 
@@ -1374,15 +1387,15 @@ export class NativeEmitter implements Emitter {
         }
       }
       if (prevFinally === null) {
-        if (i < 0) this.as.clrReg(REG_RET);
-        else this.as.movRegPcrel(REG_RET, this.excStack[i]!.label);
-        this.as.movLocalReg(LOCAL_IDX_EXC_HANDLER_PC, REG_RET);
+        if (i < 0) this.as.clrReg(this.reg.RET);
+        else this.as.movRegPcrel(this.reg.RET, this.excStack[i]!.label);
+        this.as.movLocalReg(this.localIdxExcHandlerPc, this.reg.RET);
       } else {
         prevFinally.unwindLabel = UNWIND_LABEL_DO_FINAL_UNWIND;
-        this.as.movRegPcrel(REG_RET, label & ~BREAK_FROM_FOR);
-        this.as.movLocalReg(LOCAL_IDX_EXC_HANDLER_UNWIND, REG_RET);
-        this.as.movRegImm(REG_RET, 0);
-        this.as.movLocalReg(LOCAL_IDX_EXC_VAL, REG_RET);
+        this.as.movRegPcrel(this.reg.RET, label & ~BREAK_FROM_FOR);
+        this.as.movLocalReg(this.localIdxExcHandlerUnwind, this.reg.RET);
+        this.as.movRegImm(this.reg.RET, 0);
+        this.as.movLocalReg(LOCAL_IDX_EXC_VAL, this.reg.RET);
         label = firstFinally!.label;
       }
     }
@@ -1391,19 +1404,19 @@ export class NativeEmitter implements Emitter {
 
   setupBlock(label: number, kind: SetupBlockKind): void {
     if (kind === SetupBlockKind.With) {
-      this.accessStack(1, REG_ARG_1);
-      this.getStackPointerForPush(REG_ARG_3, 2);
-      this.callWithQstrArg(F.LOAD_METHOD, '__exit__', REG_ARG_2);
-      this.prePopReg(REG_ARG_3);
-      this.prePopReg(REG_ARG_2);
-      const vt = this.prePopReg(REG_ARG_1);
-      this.postPushReg(vt, REG_ARG_2);
-      this.postPushReg(vt, REG_ARG_3);
-      this.getStackPointerForPush(REG_ARG_3, 2);
-      this.callWithQstrArg(F.LOAD_METHOD, '__enter__', REG_ARG_2);
-      this.getStackPointerForPop(REG_ARG_3, 2);
-      this.callWith2ImmArgs(F.CALL_METHOD_N_KW, 0, REG_ARG_1, 0, REG_ARG_2);
-      this.postPushReg(VT.PYOBJ, REG_RET);
+      this.accessStack(1, this.reg.ARG_1);
+      this.getStackPointerForPush(this.reg.ARG_3, 2);
+      this.callWithQstrArg(F.LOAD_METHOD, '__exit__', this.reg.ARG_2);
+      this.prePopReg(this.reg.ARG_3);
+      this.prePopReg(this.reg.ARG_2);
+      const vt = this.prePopReg(this.reg.ARG_1);
+      this.postPushReg(vt, this.reg.ARG_2);
+      this.postPushReg(vt, this.reg.ARG_3);
+      this.getStackPointerForPush(this.reg.ARG_3, 2);
+      this.callWithQstrArg(F.LOAD_METHOD, '__enter__', this.reg.ARG_2);
+      this.getStackPointerForPop(this.reg.ARG_3, 2);
+      this.callWith2ImmArgs(F.CALL_METHOD_N_KW, 0, this.reg.ARG_1, 0, this.reg.ARG_2);
+      this.postPushReg(VT.PYOBJ, this.reg.RET);
       this.needStackSettled();
       this.pushExcStack(label, true);
       this.dupTop();
@@ -1422,24 +1435,26 @@ export class NativeEmitter implements Emitter {
     this.postPushImm(VT.PTR_NONE, 0);
     this.postPushImm(VT.PTR_NONE, 0);
     this.postPushImm(VT.PTR_NONE, 0);
-    this.getStackPointerForPop(REG_ARG_3, 5);
-    this.callWith2ImmArgs(F.CALL_METHOD_N_KW, 3, REG_ARG_1, 0, REG_ARG_2);
+    this.getStackPointerForPop(this.reg.ARG_3, 5);
+    this.callWith2ImmArgs(F.CALL_METHOD_N_KW, 3, this.reg.ARG_1, 0, this.reg.ARG_2);
     this.jump(l);
     as.labelAssign(label);
     this.leaveExcStack(true);
     this.adjustStackSize(2);
-    as.movRegLocal(REG_ARG_1, LOCAL_IDX_EXC_VAL);
-    as.jumpIfRegZero(REG_ARG_1, l + 2);
-    as.loadRegRegOffset(REG_ARG_2, REG_ARG_1, 0);
-    this.postPushReg(VT.PYOBJ, REG_ARG_2);
-    this.postPushReg(VT.PYOBJ, REG_ARG_1);
+    as.movRegLocal(this.reg.ARG_1, LOCAL_IDX_EXC_VAL);
+    as.jumpIfRegZero(this.reg.ARG_1, l + 2, false);
+    as.loadRegRegOffset(this.reg.ARG_2, this.reg.ARG_1, 0);
+    this.postPushReg(VT.PYOBJ, this.reg.ARG_2);
+    this.postPushReg(VT.PYOBJ, this.reg.ARG_1);
     this.postPushImm(VT.PTR_NONE, 0);
-    this.getStackPointerForPop(REG_ARG_3, 5);
-    this.callWith2ImmArgs(F.CALL_METHOD_N_KW, 3, REG_ARG_1, 0, REG_ARG_2);
+    this.getStackPointerForPop(this.reg.ARG_3, 5);
+    this.callWith2ImmArgs(F.CALL_METHOD_N_KW, 3, this.reg.ARG_1, 0, this.reg.ARG_2);
+    // __exit__'s result is obj_is_true's argument
+    if (this.reg.ARG_1 !== this.reg.RET) as.movRegReg(this.reg.ARG_1, this.reg.RET);
     this.call(F.OBJ_IS_TRUE);
-    as.jumpIfRegZero(REG_RET, l + 1);
+    as.jumpIfRegZero(this.reg.RET, l + 1, true);
     this.labelAssign(l);
-    this.movLocalNull(LOCAL_IDX_EXC_VAL, REG_TEMP0);
+    this.movLocalNull(LOCAL_IDX_EXC_VAL, this.reg.TEMP0);
     this.labelAssign(l + 1);
     this.adjustStack(1);
   }
@@ -1453,44 +1468,44 @@ export class NativeEmitter implements Emitter {
     this.adjustStackSize(-1);
     this.labelAssign(labelFinallyBlock);
     this.prePopDiscard();
-    this.as.movRegLocal(REG_ARG_1, LOCAL_IDX_EXC_VAL);
-    this.postPushReg(VT.PYOBJ, REG_ARG_1);
-    this.as.jumpIfRegZero(REG_ARG_1, labelRetUnwindJump);
+    this.as.movRegLocal(this.reg.ARG_1, LOCAL_IDX_EXC_VAL);
+    this.postPushReg(VT.PYOBJ, this.reg.ARG_1);
+    this.as.jumpIfRegZero(this.reg.ARG_1, labelRetUnwindJump, false);
   }
 
   endFinally(): void {
     const l = this.newLabels(1);
     this.prePopDiscard();
-    this.as.movRegLocal(REG_ARG_1, LOCAL_IDX_EXC_VAL);
+    this.as.movRegLocal(this.reg.ARG_1, LOCAL_IDX_EXC_VAL);
     this.call(F.NATIVE_RAISE);
     const e = this.popExcStack();
     if (e.unwindLabel !== UNWIND_LABEL_UNUSED) {
-      this.as.movRegLocal(REG_RET, LOCAL_IDX_EXC_HANDLER_UNWIND);
-      this.as.jumpIfRegZero(REG_RET, l);
-      if (e.unwindLabel === UNWIND_LABEL_DO_FINAL_UNWIND) this.as.jumpReg(REG_RET);
+      this.as.movRegLocal(this.reg.RET, this.localIdxExcHandlerUnwind);
+      this.as.jumpIfRegZero(this.reg.RET, l, false);
+      if (e.unwindLabel === UNWIND_LABEL_DO_FINAL_UNWIND) this.as.jumpReg(this.reg.RET);
       else this.jump(e.unwindLabel);
       this.labelAssign(l);
     }
   }
 
   getIter(useStack: boolean): void {
-    this.prePopReg(REG_ARG_1);
+    this.prePopReg(this.reg.ARG_1);
     if (useStack) {
-      this.getStackPointerForPush(REG_ARG_2, ITER_BUF_NSLOTS);
+      this.getStackPointerForPush(this.reg.ARG_2, ITER_BUF_NSLOTS);
       this.call(F.NATIVE_GETITER);
     } else {
-      this.as.movRegImm(REG_ARG_2, 0);
+      this.as.movRegImm(this.reg.ARG_2, 0);
       this.call(F.NATIVE_GETITER);
-      this.postPushReg(VT.PYOBJ, REG_RET);
+      this.postPushReg(VT.PYOBJ, this.reg.RET);
     }
   }
 
   forIter(label: number): void {
-    this.getStackPointerForPop(REG_ARG_1, ITER_BUF_NSLOTS);
+    this.getStackPointerForPop(this.reg.ARG_1, ITER_BUF_NSLOTS);
     this.adjustStack(ITER_BUF_NSLOTS);
     this.call(F.NATIVE_ITERNEXT);
-    this.as.jumpIfRegZero(REG_RET, label);
-    this.postPushReg(VT.PYOBJ, REG_RET);
+    this.as.jumpIfRegZero(this.reg.RET, label, false);
+    this.postPushReg(VT.PYOBJ, this.reg.RET);
   }
 
   forIterEnd(): void {
@@ -1498,7 +1513,7 @@ export class NativeEmitter implements Emitter {
   }
 
   popExceptJump(label: number, withinExcHandler = false): void {
-    if (withinExcHandler) this.movLocalNull(LOCAL_IDX_EXC_VAL, REG_TEMP0);
+    if (withinExcHandler) this.movLocalNull(LOCAL_IDX_EXC_VAL, this.reg.TEMP0);
     else this.leaveExcStack(false);
     this.jump(label);
   }
@@ -1511,20 +1526,20 @@ export class NativeEmitter implements Emitter {
       if (op === UnaryOp.Positive) {
         // nothing to do
       } else if (op === UnaryOp.Negative) {
-        const p = this.prePopRegFlexible(REG_RET, REG_RET, REG_RET);
+        const p = this.prePopRegFlexible(this.reg.RET, this.reg.RET, this.reg.RET);
         this.as.negReg(p.reg);
         this.postPushReg(p.vtype, p.reg);
       } else if (op === UnaryOp.Invert) {
-        const p = this.prePopRegFlexible(REG_RET, REG_RET, REG_RET);
+        const p = this.prePopRegFlexible(this.reg.RET, this.reg.RET, this.reg.RET);
         this.as.notReg(p.reg);
         this.postPushReg(p.vtype, p.reg);
       } else {
         this.viperError("'not' not implemented");
       }
     } else if (vtype === VT.PYOBJ) {
-      vtype = this.prePopReg(REG_ARG_2);
-      this.callWithImmArg(F.UNARY_OP, op, REG_ARG_1);
-      this.postPushReg(VT.PYOBJ, REG_RET);
+      vtype = this.prePopReg(this.reg.ARG_2);
+      this.callWithImmArg(F.UNARY_OP, op, this.reg.ARG_1);
+      this.postPushReg(VT.PYOBJ, this.reg.RET);
     } else {
       this.viperError(`can't do unary op of '${vtypeName(vtype)}'`);
     }
@@ -1537,57 +1552,68 @@ export class NativeEmitter implements Emitter {
     const isIntLike = (v: number): boolean => v === VT.INT || v === VT.UINT;
     if (isIntLike(vtypeLhs) && isIntLike(vtypeRhs)) {
       if (op >= BinaryOp.InplaceOr && op <= BinaryOp.InplacePower) op += BinaryOp.Or - BinaryOp.InplaceOr;
-      if (op === BinaryOp.FloorDivide || op === BinaryOp.Modulo) {
-        vtypeRhs = this.prePopReg(REG_ARG_2);
-        vtypeLhs = this.prePopReg(REG_ARG_1);
-        if (vtypeLhs !== VT.INT) this.viperError('div/mod not implemented for uint');
-        this.call(op === BinaryOp.FloorDivide ? F.SMALL_INT_FLOOR_DIVIDE : F.SMALL_INT_MODULO);
-        this.postPushReg(VT.INT, REG_RET);
+      const countReg = as.nativeTarget.shiftCountReg;
+      if (countReg !== null && (op === BinaryOp.Lshift || op === BinaryOp.Rshift)) {
+        // x86 shifts by CL: the count goes there, the value to REG_RET
+        vtypeRhs = this.prePopReg(countReg);
+        vtypeLhs = this.prePopReg(this.reg.RET);
+        if (op === BinaryOp.Lshift) as.lslRegReg(this.reg.RET, countReg);
+        else if (vtypeLhs === VT.UINT) as.lsrRegReg(this.reg.RET, countReg);
+        else as.asrRegReg(this.reg.RET, countReg);
+        this.postPushReg(vtypeLhs, this.reg.RET);
         return;
       }
-      const rhs = this.prePopRegFlexible(REG_ARG_3, REG_RET, REG_ARG_2);
+      if (op === BinaryOp.FloorDivide || op === BinaryOp.Modulo) {
+        vtypeRhs = this.prePopReg(this.reg.ARG_2);
+        vtypeLhs = this.prePopReg(this.reg.ARG_1);
+        if (vtypeLhs !== VT.INT) this.viperError('div/mod not implemented for uint');
+        this.call(op === BinaryOp.FloorDivide ? F.SMALL_INT_FLOOR_DIVIDE : F.SMALL_INT_MODULO);
+        this.postPushReg(VT.INT, this.reg.RET);
+        return;
+      }
+      const rhs = this.prePopRegFlexible(this.reg.ARG_3, this.reg.RET, this.reg.ARG_2);
       vtypeRhs = rhs.vtype;
-      vtypeLhs = this.prePopReg(REG_ARG_2);
+      vtypeLhs = this.prePopReg(this.reg.ARG_2);
       const r = rhs.reg;
       if (op === BinaryOp.Lshift || op === BinaryOp.Rshift) {
-        if (op === BinaryOp.Lshift) as.lslRegReg(REG_ARG_2, r);
-        else if (vtypeLhs === VT.UINT) as.lsrRegReg(REG_ARG_2, r);
-        else as.asrRegReg(REG_ARG_2, r);
-        this.postPushReg(vtypeLhs, REG_ARG_2);
+        if (op === BinaryOp.Lshift) as.lslRegReg(this.reg.ARG_2, r);
+        else if (vtypeLhs === VT.UINT) as.lsrRegReg(this.reg.ARG_2, r);
+        else as.asrRegReg(this.reg.ARG_2, r);
+        this.postPushReg(vtypeLhs, this.reg.ARG_2);
         return;
       }
       if (op === BinaryOp.Or) {
-        as.orRegReg(REG_ARG_2, r);
-        this.postPushReg(vtypeLhs, REG_ARG_2);
+        as.orRegReg(this.reg.ARG_2, r);
+        this.postPushReg(vtypeLhs, this.reg.ARG_2);
       } else if (op === BinaryOp.Xor) {
-        as.xorRegReg(REG_ARG_2, r);
-        this.postPushReg(vtypeLhs, REG_ARG_2);
+        as.xorRegReg(this.reg.ARG_2, r);
+        this.postPushReg(vtypeLhs, this.reg.ARG_2);
       } else if (op === BinaryOp.And) {
-        as.andRegReg(REG_ARG_2, r);
-        this.postPushReg(vtypeLhs, REG_ARG_2);
+        as.andRegReg(this.reg.ARG_2, r);
+        this.postPushReg(vtypeLhs, this.reg.ARG_2);
       } else if (op === BinaryOp.Add) {
-        as.addRegReg(REG_ARG_2, r);
-        this.postPushReg(vtypeLhs, REG_ARG_2);
+        as.addRegReg(this.reg.ARG_2, r);
+        this.postPushReg(vtypeLhs, this.reg.ARG_2);
       } else if (op === BinaryOp.Subtract) {
-        as.subRegReg(REG_ARG_2, r);
-        this.postPushReg(vtypeLhs, REG_ARG_2);
+        as.subRegReg(this.reg.ARG_2, r);
+        this.postPushReg(vtypeLhs, this.reg.ARG_2);
       } else if (op === BinaryOp.Multiply) {
-        as.mulRegReg(REG_ARG_2, r);
-        this.postPushReg(vtypeLhs, REG_ARG_2);
+        as.mulRegReg(this.reg.ARG_2, r);
+        this.postPushReg(vtypeLhs, this.reg.ARG_2);
       } else if (op >= BinaryOp.Less && op <= BinaryOp.NotEqual) {
         if (vtypeLhs !== vtypeRhs) this.viperError('comparison of int and uint');
         const opIdx = op - BinaryOp.Less + (vtypeLhs === VT.UINT ? 0 : 6);
-        this.needRegSingle(REG_RET, 0);
-        as.setRegFromCompare(REG_RET, REG_ARG_2, r, opIdx);
-        this.postPushReg(VT.BOOL, REG_RET);
+        this.needRegSingle(this.reg.RET, 0);
+        as.setRegFromCompare(this.reg.RET, this.reg.ARG_2, r, opIdx);
+        this.postPushReg(VT.BOOL, this.reg.RET);
       } else {
         this.adjustStack(1);
         // the reference names the operator through a table this build leaves empty
         this.viperError('binary op  not implemented');
       }
     } else if (vtypeLhs === VT.PYOBJ && vtypeRhs === VT.PYOBJ) {
-      this.prePopReg(REG_ARG_3);
-      this.prePopReg(REG_ARG_2);
+      this.prePopReg(this.reg.ARG_3);
+      this.prePopReg(this.reg.ARG_2);
       let invert = false;
       if (op === BinaryOp.NotIn) {
         invert = true;
@@ -1596,12 +1622,12 @@ export class NativeEmitter implements Emitter {
         invert = true;
         op = BinaryOp.Is;
       }
-      this.callWithImmArg(F.BINARY_OP, op, REG_ARG_1);
+      this.callWithImmArg(F.BINARY_OP, op, this.reg.ARG_1);
       if (invert) {
-        as.movRegReg(REG_ARG_2, REG_RET);
-        this.callWithImmArg(F.UNARY_OP, UnaryOp.Not, REG_ARG_1);
+        as.movRegReg(this.reg.ARG_2, this.reg.RET);
+        this.callWithImmArg(F.UNARY_OP, UnaryOp.Not, this.reg.ARG_1);
       }
-      this.postPushReg(VT.PYOBJ, REG_RET);
+      this.postPushReg(VT.PYOBJ, this.reg.RET);
     } else {
       this.adjustStack(-1);
       this.viperError(`can't do binary op between '${vtypeName(vtypeLhs)}' and '${vtypeName(vtypeRhs)}'`);
@@ -1614,95 +1640,96 @@ export class NativeEmitter implements Emitter {
     if (kind === BuildKind.Slice) {
       const vts: number[] = [];
       if (nArgs === 2) {
-        vts.push(this.prePopReg(REG_ARG_2), this.prePopReg(REG_ARG_1));
-        this.movRegConst(REG_ARG_3, F.CONST_NONE_OBJ);
+        vts.push(this.prePopReg(this.reg.ARG_2), this.prePopReg(this.reg.ARG_1));
+        this.movRegConst(this.reg.ARG_3, F.CONST_NONE_OBJ);
       } else {
-        vts.push(this.prePopReg(REG_ARG_3), this.prePopReg(REG_ARG_2), this.prePopReg(REG_ARG_1));
+        vts.push(this.prePopReg(this.reg.ARG_3), this.prePopReg(this.reg.ARG_2), this.prePopReg(this.reg.ARG_1));
       }
       if (vts.some((v) => v !== VT.PYOBJ)) throw unsupported('slice bounds must be objects');
       this.call(F.NEW_SLICE);
-      this.postPushReg(VT.PYOBJ, REG_RET);
+      this.postPushReg(VT.PYOBJ, this.reg.RET);
       return;
     }
     if (kind === BuildKind.Tuple || kind === BuildKind.List || kind === BuildKind.Set) {
-      this.getStackPointerForPop(REG_ARG_2, nArgs);
+      this.getStackPointerForPop(this.reg.ARG_2, nArgs);
     }
-    this.callWithImmArg(F.BUILD_TUPLE + kind, nArgs, REG_ARG_1);
-    this.postPushReg(VT.PYOBJ, REG_RET);
+    this.callWithImmArg(F.BUILD_TUPLE + kind, nArgs, this.reg.ARG_1);
+    this.postPushReg(VT.PYOBJ, this.reg.RET);
   }
 
   storeMap(): void {
-    const k = this.prePopReg(REG_ARG_2);
-    const v = this.prePopReg(REG_ARG_3);
-    const m = this.prePopReg(REG_ARG_1);
+    const k = this.prePopReg(this.reg.ARG_2);
+    const v = this.prePopReg(this.reg.ARG_3);
+    const m = this.prePopReg(this.reg.ARG_1);
     if (k !== VT.PYOBJ || v !== VT.PYOBJ || m !== VT.PYOBJ) throw unsupported('map item is not an object');
     this.call(F.STORE_MAP);
-    this.postPushReg(VT.PYOBJ, REG_RET);
+    this.postPushReg(VT.PYOBJ, this.reg.RET);
   }
 
   storeComp(kind: ScopeKind, collectionStackIndex: number): void {
     let f: F;
     if (kind === ScopeKind.ListComp || kind === ScopeKind.SetComp) {
-      const vt = this.prePopReg(REG_ARG_2);
+      const vt = this.prePopReg(this.reg.ARG_2);
       if (vt !== VT.PYOBJ) throw unsupported('comprehension item is not an object');
       f = kind === ScopeKind.ListComp ? F.LIST_APPEND : F.STORE_SET;
     } else {
-      const k = this.prePopReg(REG_ARG_2);
-      const v = this.prePopReg(REG_ARG_3);
+      const k = this.prePopReg(this.reg.ARG_2);
+      const v = this.prePopReg(this.reg.ARG_3);
       if (k !== VT.PYOBJ || v !== VT.PYOBJ) throw unsupported('comprehension item is not an object');
       f = F.STORE_MAP;
     }
-    this.accessStack(collectionStackIndex, REG_ARG_1);
+    this.accessStack(collectionStackIndex, this.reg.ARG_1);
     this.call(f);
   }
 
   unpackSequence(nArgs: number): void {
-    this.prePopReg(REG_ARG_1);
-    this.getStackPointerForPush(REG_ARG_3, nArgs);
-    this.callWithImmArg(F.UNPACK_SEQUENCE, nArgs, REG_ARG_2);
+    this.prePopReg(this.reg.ARG_1);
+    this.getStackPointerForPush(this.reg.ARG_3, nArgs);
+    this.callWithImmArg(F.UNPACK_SEQUENCE, nArgs, this.reg.ARG_2);
   }
 
   unpackEx(nLeft: number, nRight: number): void {
-    this.prePopReg(REG_ARG_1);
-    this.getStackPointerForPush(REG_ARG_3, nLeft + nRight + 1);
-    this.callWithImmArg(F.UNPACK_EX, nLeft | (nRight << 8), REG_ARG_2);
+    this.prePopReg(this.reg.ARG_1);
+    this.getStackPointerForPush(this.reg.ARG_3, nLeft + nRight + 1);
+    this.callWithImmArg(F.UNPACK_EX, nLeft | (nRight << 8), this.reg.ARG_2);
   }
 
   makeFunction(scope: Scope, nPosDefaults: number, nKwDefaults: number): void {
-    this.movRegState(REG_ARG_2, this.localIdxFunObj());
-    this.as.loadRegRegOffset(REG_ARG_2, REG_ARG_2, OFFSETOF_OBJ_FUN_BC_CONTEXT);
+    this.movRegState(this.reg.ARG_2, this.localIdxFunObj());
+    this.as.loadRegRegOffset(this.reg.ARG_2, this.reg.ARG_2, OFFSETOF_OBJ_FUN_BC_CONTEXT);
     if (nPosDefaults === 0 && nKwDefaults === 0) {
       this.needRegAll();
-      this.as.movRegImm(REG_ARG_3, 0);
+      this.as.movRegImm(this.reg.ARG_3, 0);
     } else {
-      this.getStackPointerForPop(REG_ARG_3, 2);
+      this.getStackPointerForPop(this.reg.ARG_3, 2);
       this.needRegAll();
     }
-    this.loadRegWithChild(REG_ARG_1, this.rawCodeOf(scope));
+    this.loadRegWithChild(this.reg.ARG_1, this.rawCodeOf(scope));
     this.as.callInd(F.MAKE_FUNCTION_FROM_PROTO_FUN);
-    this.postPushReg(VT.PYOBJ, REG_RET);
+    this.postPushReg(VT.PYOBJ, this.reg.RET);
   }
 
   makeClosure(scope: Scope, nClosedOver: number, nPosDefaults: number, nKwDefaults: number): void {
-    this.movRegState(REG_ARG_2, this.localIdxFunObj());
-    this.as.loadRegRegOffset(REG_ARG_2, REG_ARG_2, OFFSETOF_OBJ_FUN_BC_CONTEXT);
+    this.movRegState(this.reg.ARG_2, this.localIdxFunObj());
+    this.as.loadRegRegOffset(this.reg.ARG_2, this.reg.ARG_2, OFFSETOF_OBJ_FUN_BC_CONTEXT);
     const hasDefaults = nPosDefaults !== 0 || nKwDefaults !== 0;
     if (!hasDefaults) {
       this.needRegAll();
-      this.as.movRegImm(REG_ARG_3, 0);
+      this.as.movRegImm(this.reg.ARG_3, 0);
     } else {
-      this.getStackPointerForPop(REG_ARG_3, 2 + nClosedOver);
+      this.getStackPointerForPop(this.reg.ARG_3, 2 + nClosedOver);
       this.adjustStack(2 + nClosedOver);
       this.needRegAll();
     }
-    this.loadRegWithChild(REG_ARG_1, this.rawCodeOf(scope));
+    this.loadRegWithChild(this.reg.ARG_1, this.rawCodeOf(scope));
     this.as.callInd(F.MAKE_FUNCTION_FROM_PROTO_FUN);
-    // REG_ARG_1 is REG_RET on ARM: the function object is already in place
-    this.as.movRegImm(REG_ARG_2, nClosedOver);
-    this.getStackPointerForPop(REG_ARG_3, nClosedOver);
+    // on ARM REG_ARG_1 is REG_RET: the function object is already in place
+    if (this.reg.ARG_1 !== this.reg.RET) this.as.movRegReg(this.reg.ARG_1, this.reg.RET);
+    this.as.movRegImm(this.reg.ARG_2, nClosedOver);
+    this.getStackPointerForPop(this.reg.ARG_3, nClosedOver);
     if (hasDefaults) this.adjustStack(-2);
     this.as.callInd(F.NEW_CLOSURE);
-    this.postPushReg(VT.PYOBJ, REG_RET);
+    this.postPushReg(VT.PYOBJ, this.reg.RET);
   }
 
   callFunction(nPositional: number, nKeyword: number, starFlags: number): void {
@@ -1712,10 +1739,10 @@ export class NativeEmitter implements Emitter {
       const vtypeCast = this.peekStack(1).data;
       switch (this.peekVtype(0)) {
         case VT.PYOBJ:
-          this.prePopReg(REG_ARG_1);
+          this.prePopReg(this.reg.ARG_1);
           this.prePopDiscard();
-          this.callWithImmArg(F.CONVERT_OBJ_TO_NATIVE, vtypeCast, REG_ARG_2);
-          this.postPushReg(vtypeCast, REG_RET);
+          this.callWithImmArg(F.CONVERT_OBJ_TO_NATIVE, vtypeCast, this.reg.ARG_2);
+          this.postPushReg(vtypeCast, this.reg.RET);
           break;
         case VT.BOOL:
         case VT.INT:
@@ -1725,7 +1752,7 @@ export class NativeEmitter implements Emitter {
         case VT.PTR16:
         case VT.PTR32:
         case VT.PTR_NONE:
-          this.foldStackTop(REG_ARG_1);
+          this.foldStackTop(this.reg.ARG_1);
           this.postTopSetVtype(vtypeCast);
           break;
         default:
@@ -1735,34 +1762,34 @@ export class NativeEmitter implements Emitter {
     }
     if (vtypeFun !== VT.PYOBJ) throw unsupported('call of a non-object');
     if (starFlags) {
-      this.getStackPointerForPop(REG_ARG_3, nPositional + 2 * nKeyword + 2);
-      this.callWith2ImmArgs(F.CALL_METHOD_N_KW_VAR, 0, REG_ARG_1, nPositional | (nKeyword << 8), REG_ARG_2);
+      this.getStackPointerForPop(this.reg.ARG_3, nPositional + 2 * nKeyword + 2);
+      this.callWith2ImmArgs(F.CALL_METHOD_N_KW_VAR, 0, this.reg.ARG_1, nPositional | (nKeyword << 8), this.reg.ARG_2);
     } else {
-      if (nPositional !== 0 || nKeyword !== 0) this.getStackPointerForPop(REG_ARG_3, nPositional + 2 * nKeyword);
-      this.prePopReg(REG_ARG_1);
-      this.callWithImmArg(F.NATIVE_CALL_FUNCTION_N_KW, nPositional | (nKeyword << 8), REG_ARG_2);
+      if (nPositional !== 0 || nKeyword !== 0) this.getStackPointerForPop(this.reg.ARG_3, nPositional + 2 * nKeyword);
+      this.prePopReg(this.reg.ARG_1);
+      this.callWithImmArg(F.NATIVE_CALL_FUNCTION_N_KW, nPositional | (nKeyword << 8), this.reg.ARG_2);
     }
-    this.postPushReg(VT.PYOBJ, REG_RET);
+    this.postPushReg(VT.PYOBJ, this.reg.RET);
   }
 
   callMethod(nPositional: number, nKeyword: number, starFlags: number): void {
     if (starFlags) {
-      this.getStackPointerForPop(REG_ARG_3, nPositional + 2 * nKeyword + 3);
-      this.callWith2ImmArgs(F.CALL_METHOD_N_KW_VAR, 1, REG_ARG_1, nPositional | (nKeyword << 8), REG_ARG_2);
+      this.getStackPointerForPop(this.reg.ARG_3, nPositional + 2 * nKeyword + 3);
+      this.callWith2ImmArgs(F.CALL_METHOD_N_KW_VAR, 1, this.reg.ARG_1, nPositional | (nKeyword << 8), this.reg.ARG_2);
     } else {
-      this.getStackPointerForPop(REG_ARG_3, 2 + nPositional + 2 * nKeyword);
-      this.callWith2ImmArgs(F.CALL_METHOD_N_KW, nPositional, REG_ARG_1, nKeyword, REG_ARG_2);
+      this.getStackPointerForPop(this.reg.ARG_3, 2 + nPositional + 2 * nKeyword);
+      this.callWith2ImmArgs(F.CALL_METHOD_N_KW, nPositional, this.reg.ARG_1, nKeyword, this.reg.ARG_2);
     }
-    this.postPushReg(VT.PYOBJ, REG_RET);
+    this.postPushReg(VT.PYOBJ, this.reg.RET);
   }
 
   returnValue(): void {
     const as = this.as;
     if (this.isGenerator) {
-      this.getStackPointerForPop(REG_TEMP0, 1);
-      this.movStateReg(OFFSETOF_CODE_STATE_SP, REG_TEMP0);
-      as.movRegImm(REG_TEMP0, VM_RETURN_NORMAL);
-      as.movLocalReg(LOCAL_IDX_RET_VAL, REG_TEMP0);
+      this.getStackPointerForPop(this.reg.TEMP0, 1);
+      this.movStateReg(OFFSETOF_CODE_STATE_SP, this.reg.TEMP0);
+      as.movRegImm(this.reg.TEMP0, VM_RETURN_NORMAL);
+      as.movLocalReg(this.localIdxRetVal, this.reg.TEMP0);
       this.unwindJump(this.exitLabel, this.excStack.length);
       return;
     }
@@ -1770,25 +1797,25 @@ export class NativeEmitter implements Emitter {
       const returnVtype = this.scope.scopeFlags >> SCOPE_FLAG_VIPERRET_POS;
       if (this.peekVtype(0) === VT.PTR_NONE) {
         this.prePopDiscard();
-        if (returnVtype === VT.PYOBJ) this.movRegConst(REG_RET, F.CONST_NONE_OBJ);
-        else as.movRegImm(REG_ARG_1, 0);
+        if (returnVtype === VT.PYOBJ) this.movRegConst(this.reg.RET, F.CONST_NONE_OBJ);
+        else as.movRegImm(this.reg.ARG_1, 0);
       } else {
-        const vtype = this.prePopReg(returnVtype === VT.PYOBJ ? REG_RET : REG_ARG_1);
+        const vtype = this.prePopReg(returnVtype === VT.PYOBJ ? this.reg.RET : this.reg.ARG_1);
         if (vtype !== returnVtype) {
           this.viperError(`return expected '${vtypeName(returnVtype)}' but got '${vtypeName(vtype)}'`);
         }
       }
-      if (returnVtype !== VT.PYOBJ) this.callWithImmArg(F.CONVERT_NATIVE_TO_OBJ, returnVtype, REG_ARG_2);
+      if (returnVtype !== VT.PYOBJ) this.callWithImmArg(F.CONVERT_NATIVE_TO_OBJ, returnVtype, this.reg.ARG_2);
     } else {
-      this.prePopReg(REG_RET);
+      this.prePopReg(this.reg.RET);
     }
-    if (this.needGlobalExcHandler()) as.movLocalReg(LOCAL_IDX_RET_VAL, REG_RET);
+    if (this.needGlobalExcHandler()) as.movLocalReg(this.localIdxRetVal, this.reg.RET);
     this.unwindJump(this.exitLabel, this.excStack.length);
   }
 
   raiseVarargs(nArgs: number): void {
     if (nArgs !== 1) throw unsupported('bare raise or raise-from is not supported in native code');
-    const vt = this.prePopReg(REG_ARG_1);
+    const vt = this.prePopReg(this.reg.ARG_1);
     if (vt !== VT.PYOBJ) this.viperError('must raise an object');
     this.call(F.NATIVE_RAISE);
     this.as.suppressCode();
@@ -1804,47 +1831,47 @@ export class NativeEmitter implements Emitter {
       this.jump(l + 2);
       this.labelAssign(l + 1);
     }
-    this.getStackPointerForPop(REG_TEMP0, 1);
-    this.movStateReg(OFFSETOF_CODE_STATE_SP, REG_TEMP0);
-    as.movRegImm(REG_TEMP0, VM_RETURN_YIELD);
-    as.movLocalReg(LOCAL_IDX_RET_VAL, REG_TEMP0);
-    as.movRegPcrel(REG_TEMP0, l);
-    this.movStateReg(this.localIdxGenPc(), REG_TEMP0);
+    this.getStackPointerForPop(this.reg.TEMP0, 1);
+    this.movStateReg(OFFSETOF_CODE_STATE_SP, this.reg.TEMP0);
+    as.movRegImm(this.reg.TEMP0, VM_RETURN_YIELD);
+    as.movLocalReg(this.localIdxRetVal, this.reg.TEMP0);
+    as.movRegPcrel(this.reg.TEMP0, l);
+    this.movStateReg(this.localIdxGenPc(), this.reg.TEMP0);
     as.jump(this.exitLabel);
     as.labelAssign(l);
     for (let i = this.excStack.length - 1; i >= 0; i--) {
       const e = this.excStack[i]!;
       if (e.isActive) {
-        as.movRegPcrel(REG_RET, e.label);
-        as.movLocalReg(LOCAL_IDX_EXC_HANDLER_PC, REG_RET);
+        as.movRegPcrel(this.reg.RET, e.label);
+        as.movLocalReg(this.localIdxExcHandlerPc, this.reg.RET);
         break;
       }
     }
     this.adjustStackSize(1);
     if (kind === YieldKind.Value) {
-      as.movRegLocal(REG_ARG_1, LOCAL_IDX_THROW_VAL);
-      this.movLocalNull(LOCAL_IDX_THROW_VAL, REG_ARG_2);
+      as.movRegLocal(this.reg.ARG_1, this.localIdxThrowVal);
+      this.movLocalNull(this.localIdxThrowVal, this.reg.ARG_2);
       this.call(F.NATIVE_RAISE);
     } else {
       this.labelAssign(l + 2);
-      as.movRegLocal(REG_ARG_3, LOCAL_IDX_THROW_VAL);
-      as.movRegImm(REG_ARG_2, 0);
-      as.movLocalReg(LOCAL_IDX_THROW_VAL, REG_ARG_2);
-      this.prePopReg(REG_ARG_2);
-      this.accessStack(1, REG_ARG_1);
-      this.postPushReg(VT.PYOBJ, REG_ARG_3);
-      this.getStackPointerForPop(REG_ARG_3, 1);
+      as.movRegLocal(this.reg.ARG_3, this.localIdxThrowVal);
+      as.movRegImm(this.reg.ARG_2, 0);
+      as.movLocalReg(this.localIdxThrowVal, this.reg.ARG_2);
+      this.prePopReg(this.reg.ARG_2);
+      this.accessStack(1, this.reg.ARG_1);
+      this.postPushReg(VT.PYOBJ, this.reg.ARG_3);
+      this.getStackPointerForPop(this.reg.ARG_3, 1);
       this.call(F.NATIVE_YIELD_FROM);
-      as.jumpIfRegNonzero(REG_RET, l + 1);
+      as.jumpIfRegNonzero(this.reg.RET, l + 1, true);
       this.adjustStackSize(1);
-      this.foldStackTop(REG_ARG_1);
+      this.foldStackTop(this.reg.ARG_1);
     }
   }
 
   startExceptHandler(): void {
     this.leaveExcStack(true);
-    this.as.movRegLocal(REG_TEMP0, LOCAL_IDX_EXC_VAL);
-    this.postPushReg(VT.PYOBJ, REG_TEMP0);
+    this.as.movRegLocal(this.reg.TEMP0, LOCAL_IDX_EXC_VAL);
+    this.postPushReg(VT.PYOBJ, this.reg.TEMP0);
   }
 
   endExceptHandler(): void {

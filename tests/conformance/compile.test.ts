@@ -6,7 +6,7 @@ import { compileManifest, featuresManifest, haveGolden, runEntry, type GoldenEnt
 // Every variant whose target this toolchain generates machine code for: the
 // bytecode ones, ARMv6 (Raspberry Pi) native and viper, ARMv7-M (Thumb-2)
 // native. Variants for other targets (x64) are listed as not checked.
-const CHECKED_VARIANTS = new Set(['base', 'O1', 'O2', 'O3', 'sib63', 'armv6-native', 'armv6-viper', 'armv7m-native']);
+const CHECKED_VARIANTS = new Set(['base', 'O1', 'O2', 'O3', 'sib63', 'armv6-native', 'armv6-viper', 'armv7m-native', 'x64-native']);
 
 const tally = new Map<string, { identical: number; total: number; referenceCrashed: number }>();
 
