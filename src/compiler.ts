@@ -2410,7 +2410,7 @@ class Compiler {
     }
     let asm: InlineAssembler | null = null;
     if (pass > Pass.Scope) {
-      asm = this.inlineAsm ??= kind.create(arch!);
+      asm = this.inlineAsm ??= kind.create(arch!, this.options.archFlags ?? 0);
       asm.startPass(pass === Pass.Emit);
     }
 

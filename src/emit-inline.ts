@@ -24,7 +24,8 @@ export interface InlineAssembler {
 
 /** How the compiler runs an architecture's inline assembler. */
 export interface InlineAssemblerKind {
-  create(arch: string): InlineAssembler;
+  /** `archFlags`: -march-flags (RISC-V optional extensions) */
+  create(arch: string, archFlags: number): InlineAssembler;
   /** code-size passes before the emit pass (Xtensa needs a second one for its literal pool) */
   readonly sizePasses: number;
 }
@@ -32,8 +33,7 @@ export interface InlineAssemblerKind {
 const THUMB: InlineAssemblerKind = { create: (arch) => new InlineThumbEmitter(arch), sizePasses: 1 };
 // the first code-size pass counts the literals, the second places the code after their table
 const XTENSA: InlineAssemblerKind = { create: (arch) => new InlineXtensaEmitter(arch), sizePasses: 2 };
-// (-march-flags does not reach the compiler yet: no optional extensions, as without the flag)
-const RV32: InlineAssemblerKind = { create: (arch) => new InlineRv32Emitter(arch), sizePasses: 1 };
+const RV32: InlineAssemblerKind = { create: (arch, archFlags) => new InlineRv32Emitter(arch, archFlags), sizePasses: 1 };
 
 /** The inline assembler this compiler has for `arch`, or undefined (not implemented here). */
 export function inlineAssemblerFor(arch: string | undefined): InlineAssemblerKind | undefined {

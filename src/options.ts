@@ -58,6 +58,8 @@ export interface CompileOptions {
   emit: EmitKind;
   /** -march= (undefined: none given) */
   arch?: NativeArch;
+  /** -march-flags (RISC-V extension bits); written to the .mpy header when not 0 */
+  archFlags?: number;
   features: Readonly<CompilerFeatures>;
 }
 

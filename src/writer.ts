@@ -4,6 +4,7 @@ import { ByteBuf } from './bytebuf.ts';
 import { complexRepr, floatRepr } from './float-repr.ts';
 import {
   CodeKind,
+  MPY_FEATURE_ARCH_FLAGS,
   MPY_MAGIC,
   MPY_SUB_VERSION,
   MPY_VERSION,
@@ -66,7 +67,11 @@ export function writeMpy(module: CompiledModule, options: CompileOptions): Uint8
     }
     feature = MPY_SUB_VERSION | (arch << 2);
   }
+  // -march-flags: a flag bit, and the value right after the small-int bits
+  const archFlags = options.archFlags ?? 0;
+  if (archFlags) feature |= MPY_FEATURE_ARCH_FLAGS;
   out.byte(MPY_MAGIC).byte(MPY_VERSION).byte(feature).byte(options.smallIntBits);
+  if (archFlags) out.varuint(archFlags);
 
   out.varuint(module.qstrs.length).varuint(module.consts.length);
   for (const q of module.qstrs) writeQstr(out, q);

@@ -10,6 +10,8 @@ export interface CompileSettings {
   smallIntBits: number;
   emit: EmitKind;
   arch?: NativeArch;
+  /** -march-flags value (RISC-V extension bits) */
+  archFlags?: number;
   /** the runtime's compiler switches (default: the reference mpy-cross's) */
   features?: Readonly<CompilerFeatures>;
 }
@@ -71,6 +73,7 @@ export function compileSource(job: CompileJob, source: Uint8Array): CompileOutco
       smallIntBits: job.smallIntBits,
       emit: job.emit,
       arch: job.arch,
+      ...(job.archFlags ? { archFlags: job.archFlags } : {}),
       ...(job.features ? { features: job.features } : {}),
     });
   } catch (err) {

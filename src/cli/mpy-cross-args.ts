@@ -138,7 +138,7 @@ function hostArch(): string {
 /** What mpy-cross checks after parsing, with its messages. Returns an error line or undefined. */
 export function checkCombination(opts: CliOptions): string | undefined {
   if (opts.archFlags !== undefined && opts.arch !== undefined) {
-    if (opts.arch !== 'rv32imc' || !validRv32Flags(opts.archFlags)) return 'unrecognised arch flags';
+    if (opts.arch !== 'rv32imc' || rv32FlagsValue(opts.archFlags) === undefined) return 'unrecognised arch flags';
   }
   if ((opts.emit === 'native' || opts.emit === 'viper') && opts.arch === undefined) return 'arch not specified';
   if (opts.inputs.length === 0) return 'no input file';
@@ -150,14 +150,44 @@ export function checkCombination(opts: CliOptions): string | undefined {
   return undefined;
 }
 
-function validRv32Flags(flags: string): boolean {
-  // a number (decimal, 0x.., 0b..) naming only known extension bits, or a list of names
-  let value: number | undefined;
-  if (/^[0-9]+$/.test(flags) && !(flags.length > 2 && flags[0] === '0')) value = parseInt(flags, 10);
-  else if (/^0[xX][0-9a-fA-F]+$/.test(flags)) value = parseInt(flags.slice(2), 16);
-  else if (/^0[bB][01]+$/.test(flags)) value = parseInt(flags.slice(2), 2);
-  if (value !== undefined) return (value & ~RV32_KNOWN_EXTENSIONS) === 0;
-  return flags.split(',').every((p) => p === 'zba' || p === 'zcmp');
+/**
+ * The RISC-V extension bits of -march-flags, as mpy-cross reads them: an
+ * integer (decimal, or 0x/0b with at least one digit; whitespace, a sign and
+ * underscores are accepted like Python int literals) naming only known bits,
+ * or a comma-separated list of extension names. Undefined if not valid.
+ */
+export function rv32FlagsValue(flags: string): number | undefined {
+  const integer = parseFlagsInteger(flags);
+  if (integer !== undefined) return (integer & ~RV32_KNOWN_EXTENSIONS) === 0 && integer >= 0 ? integer : undefined;
+  let value = 0;
+  let at = 0;
+  while (at < flags.length) {
+    let end = flags.indexOf(',', at);
+    if (end < 0) end = flags.length;
+    const name = flags.slice(at, end);
+    if (name === 'zba') value |= 1;
+    else if (name === 'zcmp') value |= 2;
+    else return undefined;
+    at = end + 1;
+  }
+  return value !== 0 ? value : undefined;
+}
+
+function parseFlagsInteger(text: string): number | undefined {
+  let base = 10;
+  if (text.length > 2 && text[0] === '0') {
+    const p = text[1]!.toLowerCase();
+    if (p === 'b') base = 2;
+    else if (p === 'x') base = 16;
+    else return undefined;
+  }
+  const digits = base === 16 ? '[0-9a-fA-F]' : base === 2 ? '[01]' : '[0-9]';
+  const prefix = base === 16 ? '(?:0[xX])?' : base === 2 ? '(?:0[bB])?' : '';
+  const m = new RegExp(`^\\s*([+-]?)${prefix}(${digits}(?:_?${digits})*)\\s*$`).exec(text);
+  if (!m) return undefined;
+  const n = parseInt(m[2]!.replace(/_/g, ''), base);
+  if (!Number.isSafeInteger(n) || n >= 2 ** 30) return undefined; // not a small int in the reference
+  return m[1] === '-' ? -n : n;
 }
 
 const RV32_KNOWN_EXTENSIONS = 0x3; // zba | zcmp

@@ -4,7 +4,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import { checkCombination, parseArgs, PROG, USAGE, UsageError, VERSION_TEXT } from './mpy-cross-args.ts';
+import { checkCombination, parseArgs, PROG, rv32FlagsValue, USAGE, UsageError, VERSION_TEXT } from './mpy-cross-args.ts';
 import { compileFile, compileSource, RECURSION_ERROR, type CompileJob, type CompileOutcome, type CompileSettings } from './compile-job.ts';
 
 // The compiler recurses over the parse tree as upstream's does. Node's
@@ -66,6 +66,7 @@ async function main(argv: readonly string[]): Promise<number> {
   for (const key of ['optimize', 'smallIntBits', 'emit', 'arch'] as const) {
     if (parsed[key] !== undefined) (settings as unknown as Record<string, unknown>)[key] = parsed[key];
   }
+  if (parsed.archFlags !== undefined && settings.arch === 'rv32imc') settings.archFlags = rv32FlagsValue(parsed.archFlags);
 
   let failed = false;
   for (const input of parsed.inputs) {

@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from 'node:path';
 import { runBin, tempDir, STACK_TRACE } from '../helpers/cli.ts';
 import { GOLDEN, haveGolden } from '../conformance/golden.ts';
+import { readMpy } from '../../src/mpy-reader.ts';
 
 const CASES = join(GOLDEN, 'compile/cases');
 const ERRORS = join(GOLDEN, 'compile/errors');
@@ -54,6 +55,29 @@ describe('mpy-cross-ts command line', () => {
     const r = runBin('mpy-cross-ts', ['-O2', '-o', '-', '015_constant_folding.py'], { cwd: CASES });
     expect(r.status).toBe(0);
     expect(r.stdout).toEqual(readFileSync(join(GOLDEN, 'compile/expected/O2/015_constant_folding.mpy')));
+  });
+
+  it('-march-flags: RISC-V extensions are recorded in the header and allow their instructions', () => {
+    const src = '@micropython.asm_rv32\ndef f(a0, a1):\n    sh1add(a0, a0, a1)\n';
+    const without = runBin('mpy-cross-ts', ['-march=rv32imc', '-o', '-', '-'], { input: src });
+    expect(without.status).toBe(1);
+    expect(without.stderr).toContain("SyntaxError: invalid RV32 instruction 'sh1add'");
+    for (const flags of ['zba', '1', '0x1', 'zba,']) {
+      const r = runBin('mpy-cross-ts', ['-march=rv32imc', `-march-flags=${flags}`, '-o', '-', '-'], { input: src });
+      expect(r.status, flags).toBe(0);
+      const mpy = readMpy(new Uint8Array(r.stdout));
+      expect(mpy.header.archFlags).toBe(1);
+      expect(mpy.header.feature & 0x40).toBe(0x40);
+    }
+    const plain = runBin('mpy-cross-ts', ['-march=rv32imc', '-march-flags=zba', '-o', '-', '-'], { input: 'x = 1\n' });
+    expect(readMpy(new Uint8Array(plain.stdout)).header.archFlags).toBe(1);
+    for (const bad of ['zbb', '4', '-1', '', ',zba']) {
+      const r = runBin('mpy-cross-ts', ['-march=rv32imc', `-march-flags=${bad}`, '-o', '-', '-'], { input: src });
+      expect(r.status, bad).toBe(1);
+      expect(r.stderr).toBe('unrecognised arch flags\n');
+    }
+    const arm = runBin('mpy-cross-ts', ['-march=armv6', '-march-flags=zba', '-o', '-', '-'], { input: src });
+    expect(arm.stderr).toBe('unrecognised arch flags\n');
   });
 
   it('reads stdin for - and names the source <stdin>', () => {
