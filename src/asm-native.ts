@@ -85,6 +85,11 @@ export interface NativeAssembler {
   /** Function entry reserving `numLocals` words of C stack (ASM_ENTRY). */
   entry(numLocals: number): void;
   exit(): void;
+  /**
+   * x86 only (arguments arrive on the stack): load the caller's argument
+   * `argNum` into `reg`. Absent where arguments arrive in registers.
+   */
+  movArgToReg?(argNum: number, reg: number): void;
 
   jump(label: number): void;
   /** `boolTest`: the register holds a C bool (only its low byte is tested on x86) */

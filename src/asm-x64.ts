@@ -66,24 +66,27 @@ const REX_W = 0x08;
 const MOD_DISP0 = 0x00;
 const MOD_DISP8 = 0x40;
 const MOD_DISP32 = 0x80;
-const MOD_REG = 0xc0;
+export const MOD_REG = 0xc0;
 
 /** REX.R / REX.B bits for a register in the ModRM reg / rm field */
 const rexR = (r: number): number => (r >> 1) & 0x04;
 const rexB = (r: number): number => (r >> 3) & 0x01;
-const fitsI8 = (v: number): boolean => v >= -128 && v <= 127;
+export const fitsI8 = (v: number): boolean => v >= -128 && v <= 127;
 
 const LABEL_UNSET = -1;
 
-export class X64Assembler implements NativeAssembler {
-  readonly nativeTarget = X64_TARGET_INFO;
+/**
+ * What x64 and 32-bit x86 share: the two-pass byte and label bookkeeping,
+ * ModRM memory operands, jumps, setcc and the 8-bit test.
+ */
+export class X86FamilyAssembler {
   codeOffset = 0;
   private emitting = false;
   private suppress = false;
   private code = new Uint8Array(0);
   private labels = new Int32Array(64).fill(LABEL_UNSET);
   /** words reserved below the saved registers by entry() (exit() releases them) */
-  private numLocals = 0;
+  protected numLocals = 0;
 
   // --- passes, labels, raw bytes ---------------------------------------------------
 
@@ -103,7 +106,7 @@ export class X64Assembler implements NativeAssembler {
     return this.code.subarray(0, this.codeOffset);
   }
 
-  private labelOffset(label: number): number {
+  protected labelOffset(label: number): number {
     return label < this.labels.length ? this.labels[label]! : LABEL_UNSET;
   }
 
@@ -128,19 +131,19 @@ export class X64Assembler implements NativeAssembler {
   }
 
   /** Claims `n` bytes: the offset to write them at, or -1 when nothing is written (sizing pass, dead code). */
-  private claim(n: number): number {
+  protected claim(n: number): number {
     if (this.suppress) return -1;
     const at = this.codeOffset;
     this.codeOffset += n;
     return this.emitting ? at : -1;
   }
 
-  private b1(a: number): void {
+  protected b1(a: number): void {
     const at = this.claim(1);
     if (at >= 0) this.code[at] = a;
   }
 
-  private b2(a: number, b: number): void {
+  protected b2(a: number, b: number): void {
     const at = this.claim(2);
     if (at >= 0) {
       this.code[at] = a;
@@ -148,7 +151,7 @@ export class X64Assembler implements NativeAssembler {
     }
   }
 
-  private b3(a: number, b: number, c: number): void {
+  protected b3(a: number, b: number, c: number): void {
     const at = this.claim(3);
     if (at >= 0) {
       this.code[at] = a;
@@ -157,7 +160,7 @@ export class X64Assembler implements NativeAssembler {
     }
   }
 
-  private word32(v: number): void {
+  protected word32(v: number): void {
     const at = this.claim(4);
     if (at >= 0) {
       const c = this.code;
@@ -169,12 +172,12 @@ export class X64Assembler implements NativeAssembler {
   }
 
   /** 64-bit two's complement of an integer-valued number (exact below 2^53 in magnitude). */
-  private word64(v: number): void {
+  protected word64(v: number): void {
     this.word32(v >>> 0);
     this.word32(Math.floor(v / 0x100000000) >>> 0);
   }
 
-  private data(size: number, val: number): void {
+  protected data(size: number, val: number): void {
     const at = this.claim(size);
     if (at >= 0) {
       for (let i = 0; i < size; i++) {
@@ -182,10 +185,6 @@ export class X64Assembler implements NativeAssembler {
         val = Math.floor(val / 256);
       }
     }
-  }
-
-  dataWord(val: number): void {
-    this.data(8, val);
   }
 
   dataByte(val: number): void {
@@ -204,7 +203,7 @@ export class X64Assembler implements NativeAssembler {
   // --- encodings ------------------------------------------------------------------------
 
   /** ModRM (+SIB for an rsp/r12 base) and displacement for [base + disp] with `reg` in the reg field. */
-  private memOperand(reg: number, base: number, disp: number): void {
+  protected memOperand(reg: number, base: number, disp: number): void {
     let mod: number;
     // [rbp]/[r13] with no displacement would mean rip-relative: those always carry one
     if (disp === 0 && (base & 7) !== RBP) mod = MOD_DISP0;
@@ -214,6 +213,52 @@ export class X64Assembler implements NativeAssembler {
     if ((base & 7) === RSP) this.b1(0x24);
     if (mod === MOD_DISP8) this.b1(disp & 0xff);
     else if (mod === MOD_DISP32) this.word32(disp);
+  }
+
+  /** test on the low bytes; without a REX prefix registers 4..7 name ah..bh, as in the reference */
+  testR8WithR8(a: number, b: number): void {
+    this.b2(0x84, MOD_REG | ((a & 7) << 3) | (b & 7));
+  }
+
+  setccR8(cond: number, dest: number): void {
+    this.b3(0x0f, 0x90 | cond, MOD_REG | (dest & 7));
+  }
+
+  /**
+   * Backward jumps to a known label take the 2-byte form when it reaches;
+   * forward ones are always sized long, so both passes agree.
+   */
+  protected jumpTo(label: number, short: number, long: readonly number[]): void {
+    const dest = this.labelOffset(label);
+    const rel = dest - this.codeOffset;
+    if (dest !== LABEL_UNSET && rel < 0 && fitsI8(rel - 2)) {
+      this.b2(short, (rel - 2) & 0xff);
+      return;
+    }
+    const relLong = rel - 1 - long.length - 3;
+    if (long.length === 1) this.b1(long[0]!);
+    else this.b2(long[0]!, long[1]!);
+    this.word32(relLong);
+  }
+
+  jccLabel(cond: number, label: number): void {
+    this.jumpTo(label, 0x70 | cond, [0x0f, 0x80 | cond]);
+  }
+
+  jump(label: number): void {
+    this.jumpTo(label, 0xeb, [0xe9]);
+  }
+
+  jumpReg(reg: number): void {
+    this.b2(0xff, MOD_REG | (4 << 3) | (reg & 7));
+  }
+}
+
+export class X64Assembler extends X86FamilyAssembler implements NativeAssembler {
+  readonly nativeTarget = X64_TARGET_INFO;
+
+  dataWord(val: number): void {
+    this.data(8, val);
   }
 
   /** 64-bit register-to-register op: `op r/m64(dest), r64(src)` (src may be an opcode extension). */
@@ -321,38 +366,8 @@ export class X64Assembler implements NativeAssembler {
     this.rr64(b, a, 0x39);
   }
 
-  /** test on the low bytes; without a REX prefix registers 4..7 name ah..bh, as in the reference */
-  testR8WithR8(a: number, b: number): void {
-    this.b2(0x84, MOD_REG | ((a & 7) << 3) | (b & 7));
-  }
-
   testR64WithR64(a: number, b: number): void {
     this.rr64(b, a, 0x85);
-  }
-
-  setccR8(cond: number, dest: number): void {
-    this.b3(0x0f, 0x90 | cond, MOD_REG | (dest & 7));
-  }
-
-  /**
-   * Backward jumps to a known label take the 2-byte form when it reaches;
-   * forward ones are always sized long, so both passes agree.
-   */
-  private jumpTo(label: number, short: number, long: readonly number[]): void {
-    const dest = this.labelOffset(label);
-    const rel = dest - this.codeOffset;
-    if (dest !== LABEL_UNSET && rel < 0 && fitsI8(rel - 2)) {
-      this.b2(short, (rel - 2) & 0xff);
-      return;
-    }
-    const relLong = rel - 1 - long.length - 3;
-    if (long.length === 1) this.b1(long[0]!);
-    else this.b2(long[0]!, long[1]!);
-    this.word32(relLong);
-  }
-
-  jccLabel(cond: number, label: number): void {
-    this.jumpTo(label, 0x70 | cond, [0x0f, 0x80 | cond]);
   }
 
   // --- NativeAssembler ------------------------------------------------------------------
@@ -376,10 +391,6 @@ export class X64Assembler implements NativeAssembler {
     this.b1(0xc3);
   }
 
-  jump(label: number): void {
-    this.jumpTo(label, 0xeb, [0xe9]);
-  }
-
   jumpIfRegZero(reg: number, label: number, boolTest: boolean): void {
     if (boolTest) this.testR8WithR8(reg, reg);
     else this.testR64WithR64(reg, reg);
@@ -395,10 +406,6 @@ export class X64Assembler implements NativeAssembler {
   jumpIfRegEq(reg1: number, reg2: number, label: number): void {
     this.cmpR64WithR64(reg1, reg2);
     this.jccLabel(X64Cond.E, label);
-  }
-
-  jumpReg(reg: number): void {
-    this.b2(0xff, MOD_REG | (4 << 3) | (reg & 7));
   }
 
   /** call [rbp + 8*funId] through rax */

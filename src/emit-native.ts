@@ -1,5 +1,5 @@
-// Native and viper code emitter for the ARM targets (ARMv6 in ARM state, the
-// M-profile cores in Thumb): the compiler drives it through the same operations
+// Native and viper code emitter for ARMv6 (ARM state), the M-profile cores
+// (Thumb), x64 and x86: the compiler drives it through the same operations
 // as the bytecode emitter, and it produces machine code that calls into the
 // runtime through its function table. The instructions come from a
 // NativeAssembler (asm-native.ts) picked by -march.
@@ -10,6 +10,7 @@ import { ArmAssembler } from './asm-arm.ts';
 import type { NativeAssembler, NativeRegs } from './asm-native.ts';
 import { ThumbNativeAssembler } from './asm-thumb.ts';
 import { X64Assembler } from './asm-x64.ts';
+import { X86Assembler } from './asm-x86.ts';
 import { ITER_BUF_NSLOTS, ScopeFlag, encodePreludeSignature, encodePreludeSize } from './bytecode.ts';
 import {
   AttrKind,
@@ -214,6 +215,7 @@ const THUMB_ARCHS: ReadonlySet<string> = new Set(['armv6m', 'armv7m', 'armv7em',
 function assemblerFor(arch: string): NativeAssembler {
   if (THUMB_ARCHS.has(arch)) return new ThumbNativeAssembler({ armEntryTrampoline: false, armv7m: arch !== 'armv6m' });
   if (arch === 'x64') return new X64Assembler();
+  if (arch === 'x86') return new X86Assembler();
   return new ArmAssembler();
 }
 
@@ -227,7 +229,7 @@ interface EmitterRegs extends NativeRegs {
 export class NativeEmitter implements Emitter {
   /** The -march values this emitter generates code for. */
   static supportsArch(arch: string): boolean {
-    return arch === 'armv6' || arch === 'x64' || THUMB_ARCHS.has(arch);
+    return arch === 'armv6' || arch === 'x64' || arch === 'x86' || THUMB_ARCHS.has(arch);
   }
 
   /** the compile error this pass produced (a later one replaces an earlier one, as upstream) */
@@ -445,15 +447,24 @@ export class NativeEmitter implements Emitter {
       else this.stackStart = this.codeStateStart;
 
       as.entry(this.stackStart + this.nState - numLocalsInRegs);
+      // x86: the function object comes on the stack
+      as.movArgToReg?.(0, this.reg.ARG_1);
       as.loadRegRegOffset(this.reg.FUN_TABLE, this.reg.ARG_1, OFFSETOF_OBJ_FUN_BC_CONTEXT);
       as.loadRegRegOffset(this.reg.QSTR_TABLE, this.reg.FUN_TABLE, OFFSETOF_MODULE_CONTEXT_QSTR_TABLE);
       as.loadRegRegOffset(this.reg.FUN_TABLE, this.reg.FUN_TABLE, OFFSETOF_MODULE_CONTEXT_OBJ_TABLE);
       as.loadRegRegOffset(this.reg.FUN_TABLE, this.reg.FUN_TABLE, funTableOff);
       if (this.needFunObj()) as.movLocalReg(this.localIdxFunObj(), this.reg.ARG_1);
 
-      as.movRegReg(this.reg.ARG_1, this.reg.ARG_2);
-      as.movRegReg(this.reg.ARG_2, this.reg.ARG_3);
-      as.movRegReg(this.reg.LOCAL_LAST, this.reg.ARG_4);
+      // n_args, n_kw and the args array
+      if (as.movArgToReg) {
+        as.movArgToReg(1, this.reg.ARG_1);
+        as.movArgToReg(2, this.reg.ARG_2);
+        as.movArgToReg(3, this.reg.LOCAL_LAST);
+      } else {
+        as.movRegReg(this.reg.ARG_1, this.reg.ARG_2);
+        as.movRegReg(this.reg.ARG_2, this.reg.ARG_3);
+        as.movRegReg(this.reg.LOCAL_LAST, this.reg.ARG_4);
+      }
 
       // argument count check, calling the runtime's checker only on mismatch
       as.jumpIfRegNonzero(this.reg.ARG_2, entryLabels + 4, true);
@@ -496,7 +507,13 @@ export class NativeEmitter implements Emitter {
         as.entry(this.codeStateStart);
         this.codeStateStart = 0;
         this.stackStart = SIZEOF_CODE_STATE;
-        as.movRegReg(this.reg.GENERATOR_STATE, this.reg.ARG_1);
+        // the code state, and the value thrown in (x86: both from the stack)
+        if (as.movArgToReg) {
+          as.movArgToReg(0, this.reg.GENERATOR_STATE);
+          as.movArgToReg(1, this.reg.ARG_2);
+        } else {
+          as.movRegReg(this.reg.GENERATOR_STATE, this.reg.ARG_1);
+        }
         as.movLocalReg(this.localIdxThrowVal, this.reg.ARG_2);
         as.loadRegRegOffset(this.reg.TEMP0, this.reg.GENERATOR_STATE, this.localIdxFunObj());
         as.loadRegRegOffset(this.reg.TEMP0, this.reg.TEMP0, OFFSETOF_OBJ_FUN_BC_CONTEXT);
@@ -506,6 +523,13 @@ export class NativeEmitter implements Emitter {
       } else {
         this.stackStart = this.codeStateStart + SIZEOF_CODE_STATE;
         as.entry(this.stackStart + this.nState);
+        if (as.movArgToReg) {
+          // x86: mp_setup_code_state's arguments from the stack into the argument registers
+          as.movArgToReg(0, this.reg.ARG_1);
+          as.movArgToReg(1, this.reg.ARG_2);
+          as.movArgToReg(2, this.reg.ARG_3);
+          as.movArgToReg(3, this.reg.ARG_4);
+        }
         as.loadRegRegOffset(this.reg.FUN_TABLE, this.reg.ARG_1, OFFSETOF_OBJ_FUN_BC_CONTEXT);
         as.loadRegRegOffset(this.reg.QSTR_TABLE, this.reg.FUN_TABLE, OFFSETOF_MODULE_CONTEXT_QSTR_TABLE);
         as.loadRegRegOffset(this.reg.FUN_TABLE, this.reg.FUN_TABLE, OFFSETOF_MODULE_CONTEXT_OBJ_TABLE);

@@ -13,6 +13,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { compile } from '../../src/compile.ts';
 import { readMpy, type MpyRawCode } from '../../src/mpy-reader.ts';
 import * as X from '../../src/asm-x64.ts';
+import * as X86 from '../../src/asm-x86.ts';
 import { scratch, warnSkip } from '../link/toolchain.ts';
 import { compileError } from './helpers.ts';
 
@@ -273,12 +274,12 @@ afterAll(() => {
 });
 
 /** Each case assembled on its own line range, the bytes of each case found by a symbol per case. */
-function gasBytesPerCase(cases: Case[]): number[][] {
+function gasBytesPerCase(cases: Case[], mode = '--64'): number[][] {
   const dir = scratch('mpy-native-x64-as-');
   dirs.push(dir);
   const src = cases.map(([asm], i) => `case_${i}:\n${asm}\n`).join('') + `case_${cases.length}:\n`;
   writeFileSync(join(dir, 'f.s'), src);
-  const as = spawnSync('as', ['--64', join(dir, 'f.s'), '-o', join(dir, 'f.o')], { encoding: 'utf8' });
+  const as = spawnSync('as', [mode, join(dir, 'f.s'), '-o', join(dir, 'f.o')], { encoding: 'utf8' });
   if (as.status !== 0) throw new Error(`as failed:\n${as.stderr}`);
   const cp = spawnSync('objcopy', ['-O', 'binary', '-j', '.text', join(dir, 'f.o'), join(dir, 'f.bin')], { encoding: 'utf8' });
   if (cp.status !== 0) throw new Error(`objcopy failed: ${cp.stderr}`);
@@ -315,12 +316,12 @@ interface DisasmLine {
   text: string;
 }
 
-function disassemble(code: Uint8Array): DisasmLine[] {
+function disassemble(code: Uint8Array, machine = 'i386:x86-64'): DisasmLine[] {
   const dir = scratch('mpy-native-x64-');
   dirs.push(dir);
   const bin = join(dir, 'code.bin');
   writeFileSync(bin, code);
-  const r = spawnSync('objdump', ['-D', '-b', 'binary', '-m', 'i386:x86-64', bin], { encoding: 'utf8' });
+  const r = spawnSync('objdump', ['-D', '-b', 'binary', '-m', machine, bin], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`objdump failed: ${r.stderr}`);
   const out: DisasmLine[] = [];
   for (const line of r.stdout.split('\n')) {
@@ -380,3 +381,142 @@ describe.skipIf(!HAVE_BINUTILS)('x64 native code decoded by GNU objdump', () => 
 });
 
 warnSkip('x64 native code checks against GNU binutils', HAVE_BINUTILS);
+
+// --- x86 (32-bit): the same emitter over the cdecl backend ------------------------------------------
+
+/** MP_NATIVE_ARCH_X86 */
+const ARCH_X86 = 1;
+
+describe('x86 native/viper', () => {
+  const mpy86 = (src: string): Uint8Array => compile(src, { sourceName: 't.py', arch: 'x86' });
+
+  it('the header names x86; native code carries a 4-byte prelude-index word', () => {
+    const m = readMpy(mpy86(SAMPLE));
+    expect(m.header.arch).toBe(ARCH_X86);
+    expect(m.header.archName).toBe('x86');
+    expect(m.root.children.map((c) => c.kind)).toEqual(['native', 'viper', 'native']);
+    const add = m.root.children[0]!;
+    expect([...add.funData.subarray(0, 4)]).toEqual([0, 0, 0, 0]);
+    expect(add.funData[4]).toBe(0x55); // push ebp
+  });
+
+  it('viper type errors: the same messages and lines as on x64', () => {
+    const src = '@micropython.viper\ndef f(a: int, b: uint) -> bool:\n    c = 1\n    return a < b\n';
+    expect(compileError(src, { arch: 'x86' })).toBe(compileError(src, { arch: 'x64' }));
+    expect(compileError(src, { arch: 'x86' })).toContain('line 4, in f\nViperTypeError: comparison of int and uint\n');
+  });
+});
+
+function x86Cases(): Case86[] {
+  const c: Case86[] = [];
+  const R = ['eax', 'ecx', 'edx', 'ebx', 'esp', 'ebp', 'esi', 'edi'];
+  const W = ['ax', 'cx', 'dx', 'bx', 'sp', 'bp', 'si', 'di'];
+  const B = ['al', 'cl', 'dl', 'bl'];
+  const regs = [0, 1, 2, 3, 5, 6, 7];
+  for (const d of regs) {
+    for (const s of regs) {
+      c.push([`mov %${R[s]}, %${R[d]}`, (a) => a.movRegReg(d, s)]);
+      c.push([`add %${R[s]}, %${R[d]}`, (a) => a.addRegReg(d, s)]);
+      c.push([`sub %${R[s]}, %${R[d]}`, (a) => a.subRegReg(d, s)]);
+      c.push([`and %${R[s]}, %${R[d]}`, (a) => a.andRegReg(d, s)]);
+      c.push([`or %${R[s]}, %${R[d]}`, (a) => a.orRegReg(d, s)]);
+      c.push([`xor %${R[s]}, %${R[d]}`, (a) => a.xorRegReg(d, s)]);
+      c.push([`imul %${R[s]}, %${R[d]}`, (a) => a.mulRegReg(d, s)]);
+      c.push([`cmp %${R[s]}, %${R[d]}`, (a) => a.cmpR32WithR32(s, d)]);
+      c.push([`test %${R[s]}, %${R[d]}`, (a) => a.testR32WithR32(s, d)]);
+    }
+    c.push([`not %${R[d]}`, (a) => a.notReg(d)]);
+    c.push([`neg %${R[d]}`, (a) => a.negReg(d)]);
+    c.push([`shl %cl, %${R[d]}`, (a) => a.lslRegReg(d, X86.ECX)]);
+    c.push([`shr %cl, %${R[d]}`, (a) => a.lsrRegReg(d, X86.ECX)]);
+    c.push([`sar %cl, %${R[d]}`, (a) => a.asrRegReg(d, X86.ECX)]);
+    c.push([`jmp *%${R[d]}`, (a) => a.jumpReg(d)]);
+    c.push([`push %${R[d]}`, (a) => a.pushR32(d)]);
+    c.push([`pop %${R[d]}`, (a) => a.popR32(d)]);
+    for (const imm of [0, 1, 0x7fffffff, -1, -0x80000000]) c.push([`mov $${imm}, %${R[d]}`, (a) => a.movRegImm(d, imm)]);
+    // (GNU as has a shorter eax-only form for imm32; the reference always uses the ModRM one and only on esp)
+    const imms = d === X86.EAX ? [8, -8, 127] : [8, -8, 127, 128, -129, 4096];
+    for (const imm of imms) c.push([`add $${imm}, %${R[d]}`, (a) => a.addR32I32(d, imm)]);
+    for (const imm of imms) c.push([`sub $${imm}, %${R[d]}`, (a) => a.subR32I32(d, imm)]);
+  }
+  for (const base of [0, 2, 4, 5, 6, 7]) {
+    for (const disp of DISPS) {
+      const m = `${disp}(%${R[base]})`;
+      for (const r of [0, 1, 2, 3, 7]) {
+        c.push([`mov ${m}, %${R[r]}`, (a) => a.movMem32ToR32(base, disp, r)]);
+        c.push([`mov %${R[r]}, ${m}`, (a) => a.movR32ToMem32(r, base, disp)]);
+        c.push([`mov %${W[r]}, ${m}`, (a) => a.movR16ToMem16(r, base, disp)]);
+        c.push([`movzbl ${m}, %${R[r]}`, (a) => a.movzxMem8ToR32(base, disp, r)]);
+        c.push([`movzwl ${m}, %${R[r]}`, (a) => a.movzxMem16ToR32(base, disp, r)]);
+        c.push([`lea ${m}, %${R[r]}`, (a) => a.leaR32(base, disp, r)]);
+      }
+      for (const r of [0, 1, 2, 3]) c.push([`mov %${B[r]}, ${m}`, (a) => a.movR8ToMem8(r, base, disp)]);
+    }
+  }
+  for (const r of [0, 1, 2, 3]) {
+    c.push([`test %${B[r]}, %${B[r]}`, (a) => a.testR8WithR8(r, r)]);
+    c.push([`setl %${B[r]}`, (a) => a.setccR8(X.X64Cond.L, r)]);
+    c.push([`setbe %${B[r]}`, (a) => a.setccR8(X.X64Cond.BE, r)]);
+  }
+  c.push(['push %ebp\npush %ebx\npush %esi\npush %edi\nsub $28, %esp\nsub $-28, %esp\npop %edi\npop %esi\npop %ebx\npop %ebp\nret', (a) => {
+    a.entry(5);
+    a.exit();
+  }]);
+  // arguments sit above the locals, the 4 saved registers and the return address
+  // (1 local word rounds up to 3: the low two bits are always set)
+  c.push(['push %ebp\npush %ebx\npush %esi\npush %edi\nsub $12, %esp\nmov 32(%esp), %eax\nmov 44(%esp), %ebx', (a) => {
+    a.entry(1);
+    a.movArgToReg(0, X86.EAX);
+    a.movArgToReg(3, X86.EBX);
+  }]);
+  // a 3-argument runtime call: one padding word, three pushes, call through the table, pop 4 words
+  c.push(['sub $4, %esp\npush %edx\npush %ecx\npush %eax\nmov 72(%ebp), %eax\ncall *%eax\nadd $16, %esp', (a) => a.callInd(18)]);
+  // no arguments: no padding, nothing to pop
+  c.push(['mov 132(%ebp), %eax\ncall *%eax', (a) => a.callInd(33)]);
+  c.push(['sub $12, %esp\npush %eax\nmov 64(%ebp), %eax\ncall *%eax\nadd $16, %esp', (a) => a.callInd(16)]);
+  // the code-state address: call the next instruction, pop it, add the distance to the label
+  c.push(['call 2f\n2: pop %esi\nadd $(1f - 2b), %esi\nnop\n1:', (a) => {
+    a.movRegPcrel(X86.ESI, 0);
+    a.dataByte(0x90);
+    a.labelAssign(0);
+  }]);
+  return c;
+}
+
+type Case86 = [asm: string, build: (a: X86.X86Assembler) => void];
+
+function encode86(build: (a: X86.X86Assembler) => void): number[] {
+  const a = new X86.X86Assembler();
+  a.startNativePass(false);
+  build(a);
+  a.startNativePass(true);
+  build(a);
+  return [...a.getCode()];
+}
+
+describe.skipIf(!HAVE_BINUTILS)('x86 encoders of the native emitter vs GNU as --32', () => {
+  it('every instruction form the emitter uses assembles to the same bytes', () => {
+    const cases = x86Cases();
+    const want = gasBytesPerCase(cases as unknown as Case[], '--32');
+    const bad: string[] = [];
+    cases.forEach(([asm, build], i) => {
+      const got = hex(encode86(build));
+      if (got !== hex(want[i]!)) bad.push(`${asm.replace(/\n/g, '; ')}: ours ${got}, as ${hex(want[i]!)}`);
+    });
+    expect(bad).toEqual([]);
+  });
+
+  it('emitted code decodes as i386: entry saves ebp, ebx, esi, edi; exit restores them; calls via the table in ebp', () => {
+    const m = readMpy(compile(SAMPLE, { sourceName: 't.py', arch: 'x86' }));
+    for (const rc of m.root.children) {
+      const code = rc.kind === 'viper' ? rc.funData : rc.funData.subarray(4, rc.actualPreludeOffset ?? rc.preludeOffset);
+      const texts = disassemble(code, 'i386').map((l) => l.text);
+      expect(texts.slice(0, 4)).toEqual(['push %ebp', 'push %ebx', 'push %esi', 'push %edi']);
+      expect(texts.join('|')).toContain('pop %edi|pop %esi|pop %ebx|pop %ebp|ret');
+      expect(texts.some((t) => /bad|\.byte/.test(t)), texts.join('\n')).toBe(false);
+      const calls = texts.flatMap((t, k) => (t === 'call *%eax' ? [k] : []));
+      expect(calls.length).toBeGreaterThan(0);
+      for (const k of calls) expect(texts[k - 1]).toMatch(/^mov (0x[0-9a-f]+)?\(%ebp\),%eax$/);
+    }
+  });
+});
