@@ -104,6 +104,8 @@ export interface NativeAssembler {
 
   movLocalReg(localNum: number, reg: number): void;
   movRegImm(reg: number, imm: number): void;
+  /** 64-bit targets only: an immediate beyond the range a number holds exactly. */
+  movRegImm64?(reg: number, imm: bigint): void;
   movRegLocal(reg: number, localNum: number): void;
   movRegReg(regDest: number, regSrc: number): void;
   movRegLocalAddr(reg: number, localNum: number): void;

@@ -204,6 +204,8 @@ export class X86FamilyAssembler {
 
   /** ModRM (+SIB for an rsp/r12 base) and displacement for [base + disp] with `reg` in the reg field. */
   protected memOperand(reg: number, base: number, disp: number): void {
+    // the reference passes displacements as a C int
+    disp |= 0;
     let mod: number;
     // [rbp]/[r13] with no displacement would mean rip-relative: those always carry one
     if (disp === 0 && (base & 7) !== RBP) mod = MOD_DISP0;
@@ -430,6 +432,17 @@ export class X64Assembler extends X86FamilyAssembler implements NativeAssembler 
   movRegImm(reg: number, imm: number): void {
     if (imm >= 0 && imm <= 0xffffffff) this.movI32ToR64(imm >>> 0, reg);
     else this.movI64ToR64(imm, reg);
+  }
+
+  movRegImm64(reg: number, imm: bigint): void {
+    const u = BigInt.asUintN(64, imm);
+    if (u <= 0xffffffffn) {
+      this.movI32ToR64(Number(u), reg);
+    } else {
+      this.b2(REX | REX_W | rexB(reg), 0xb8 | (reg & 7));
+      this.word32(Number(u & 0xffffffffn));
+      this.word32(Number(u >> 32n));
+    }
   }
 
   movRegReg(regDest: number, regSrc: number): void {

@@ -158,7 +158,12 @@ interface StackInfo {
   kind: SK;
   /** register number (REG) or immediate value (IMM) */
   data: number;
+  /** an IMM beyond what a number holds exactly (64-bit targets): the exact value; data approximates it */
+  wide?: bigint | undefined;
 }
+
+/** Immediates below this magnitude stay numbers: their object encoding 2n+1 is still exact. */
+const EXACT_IMM_LIMIT = 2 ** 52;
 
 const MAX_REGS_FOR_LOCAL_VARS = 2;
 
@@ -196,6 +201,11 @@ interface ExcEntry {
   isFinally: boolean;
   unwindLabel: number;
   isActive: boolean;
+}
+
+/** A constant viper index (only its low 32 bits reach the instruction, as in the reference). */
+function immIndex(s: StackInfo): number {
+  return s.wide !== undefined ? Number(BigInt.asIntN(32, s.wide)) : s.data;
 }
 
 /** Raised where the reference's native emitter stops on a failed assertion. */
@@ -683,6 +693,12 @@ export class NativeEmitter implements Emitter {
   }
 
   private loadRegStackImm(reg: number, s: StackInfo, convertToPyobj: boolean): number {
+    if (s.wide !== undefined && (s.vtype === VT.INT || s.vtype === VT.UINT)) {
+      // a small int too large for a number (only with a 63-bit small int on x64)
+      const asObj = convertToPyobj || !this.doViperTypes;
+      this.as.movRegImm64!(reg, asObj ? BigInt.asIntN(64, s.wide * 2n + 1n) : s.wide);
+      return asObj ? VT.PYOBJ : s.vtype;
+    }
     if (!convertToPyobj && this.doViperTypes) {
       this.as.movRegImm(reg, s.data);
       return s.vtype;
@@ -740,6 +756,7 @@ export class NativeEmitter implements Emitter {
     below.vtype = top.vtype;
     below.kind = top.kind;
     below.data = top.data;
+    below.wide = top.wide;
     if (below.kind === SK.VALUE) {
       this.movRegState(regDest, this.stackStart + this.stackSize - 1);
       below.kind = SK.REG;
@@ -786,11 +803,12 @@ export class NativeEmitter implements Emitter {
     this.adjustStack(1);
   }
 
-  private postPushImm(vtype: number, imm: number): void {
+  private postPushImm(vtype: number, imm: number, wide?: bigint): void {
     const s = this.si(this.stackSize);
     s.vtype = vtype;
     s.kind = SK.IMM;
     s.data = imm;
+    s.wide = wide;
     this.adjustStack(1);
   }
 
@@ -1028,7 +1046,10 @@ export class NativeEmitter implements Emitter {
   }
 
   loadConstSmallInt(arg: bigint): void {
-    this.postPushImm(VT.INT, Number(BigInt.asIntN(this.wordSize * 8, arg)));
+    const v = BigInt.asIntN(this.wordSize * 8, arg);
+    const n = Number(v);
+    if (Math.abs(n) < EXACT_IMM_LIMIT) this.postPushImm(VT.INT, n);
+    else this.postPushImm(VT.INT, n, v);
   }
 
   loadConstStr(q: string): void {
@@ -1129,7 +1150,7 @@ export class NativeEmitter implements Emitter {
     const top = this.peekStack(0);
     const as = this.as;
     if (top.vtype === VT.INT && top.kind === SK.IMM) {
-      const index = top.data;
+      const index = immIndex(top);
       this.prePopDiscard();
       const p = this.prePopRegFlexible(this.reg.ARG_1, this.reg.ARG_2, this.reg.ARG_2);
       vtypeBase = p.vtype;
@@ -1189,7 +1210,7 @@ export class NativeEmitter implements Emitter {
     }
     const top = this.peekStack(0);
     if (top.vtype === VT.INT && top.kind === SK.IMM) {
-      const index = top.data;
+      const index = immIndex(top);
       this.prePopDiscard();
       const b = this.prePopRegFlexible(this.reg.ARG_1, this.reg.ARG_2, this.reg.ARG_3);
       vtypeBase = b.vtype;

@@ -374,6 +374,18 @@ describe.skipIf(!HAVE_BINUTILS)('x64 native code decoded by GNU objdump', () => 
     expect(texts.some((t) => t.startsWith('movzbl '))).toBe(true);
   });
 
+  it('63-bit small ints: exact 64-bit immediates (beyond what a JS number holds), offsets truncated to 32 bits', () => {
+    const src =
+      '@micropython.native\ndef n():\n    return 0x3fffffffffffffff\n\n' +
+      '@micropython.viper\ndef v(p: ptr8) -> int:\n    p[0x100000005] = 1\n    return 0x20000000000003\n';
+    const m = readMpy(compile(src, { sourceName: 't.py', arch: 'x64', smallIntBits: 63 }));
+    // the object 2*(2**62 - 1) + 1 = 2**63 - 1, by movabs into rax
+    expect(Buffer.from(machineCode(m.root.children[0]!)).toString('hex')).toContain('48b8ffffffffffffff7f');
+    const texts = disassemble(machineCode(m.root.children[1]!)).map((l) => l.text);
+    expect(texts).toContain('movabs $0x20000000000003,%rdi');
+    expect(texts.some((t) => /^mov %dl,0x5\(%r\w+\)$/.test(t)), texts.join('\n')).toBe(true);
+  });
+
   it('exception handler: the handler address is taken rip-relative', () => {
     const texts = fns[2]!.lines.map((l) => l.text);
     expect(texts.some((t) => /^lea 0x[0-9a-f]+\(%rip\),%r\w+$/.test(t))).toBe(true);
