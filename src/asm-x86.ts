@@ -212,7 +212,9 @@ export class X86Assembler extends X86FamilyAssembler implements NativeAssembler 
    */
   callInd(funId: number): void {
     const nArgs = FUN_ARG_COUNTS[funId];
-    if (nArgs === undefined) throw new CompileError('RuntimeError', `native emitter: no x86 argument count for runtime function ${funId}`);
+    if (nArgs === undefined) {
+      throw new CompileError('RuntimeError', `native emitter: no x86 argument count for runtime function ${funId}`);
+    }
     const pad = ((nArgs + 3) & ~3) - nArgs;
     if (pad) this.subR32I32(ESP, pad * 4);
     if (nArgs > 3) this.pushR32(EBX);

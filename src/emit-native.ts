@@ -216,12 +216,7 @@ function unsupported(what: string): CompileError {
 /** -march values and whether the target is Thumb-only (M profile); ARMv6 runs ARM-state code. */
 const THUMB_ARCHS: ReadonlySet<string> = new Set(['armv6m', 'armv7m', 'armv7em', 'armv7emsp', 'armv7emdp']);
 
-/**
- * The arch the compiler last asked about: it asks right before creating its
- * emitter (one per module compile, one arch per compile), so an emitter made
- * without an explicit arch takes this one.
- */
-
+/** The assembler for a -march value NativeEmitter.supportsArch accepts. */
 function assemblerFor(arch: string): NativeAssembler {
   if (THUMB_ARCHS.has(arch)) return new ThumbNativeAssembler({ armEntryTrampoline: false, armv7m: arch !== 'armv6m' });
   if (arch === 'x64') return new X64Assembler();
