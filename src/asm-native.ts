@@ -39,6 +39,11 @@ export interface NativeTargetInfo {
    * register); null elsewhere.
    */
   readonly shiftCountReg: number | null;
+  /**
+   * A register that always reads 0 (RISC-V x0): clearing a frame slot stores
+   * it directly instead of clearing a temporary first. Absent elsewhere.
+   */
+  readonly zeroReg?: number;
 }
 
 /** ARM state and Thumb: r0 result/first argument, r0..r3 arguments, r4..r6 locals, r7 the function table. */

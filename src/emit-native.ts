@@ -8,6 +8,7 @@
 // in viper mode every value also carries a native type.
 import { ArmAssembler } from './asm-arm.ts';
 import type { NativeAssembler, NativeRegs } from './asm-native.ts';
+import { Rv32NativeAssembler } from './asm-rv32.ts';
 import { ThumbNativeAssembler } from './asm-thumb.ts';
 import { X64Assembler } from './asm-x64.ts';
 import { X86Assembler } from './asm-x86.ts';
@@ -217,10 +218,11 @@ function unsupported(what: string): CompileError {
 const THUMB_ARCHS: ReadonlySet<string> = new Set(['armv6m', 'armv7m', 'armv7em', 'armv7emsp', 'armv7emdp']);
 
 /** The assembler for a -march value NativeEmitter.supportsArch accepts. */
-function assemblerFor(arch: string): NativeAssembler {
+function assemblerFor(arch: string, archFlags: number): NativeAssembler {
   if (THUMB_ARCHS.has(arch)) return new ThumbNativeAssembler({ armEntryTrampoline: false, armv7m: arch !== 'armv6m' });
   if (arch === 'x64') return new X64Assembler();
   if (arch === 'x86') return new X86Assembler();
+  if (arch === 'rv32imc') return new Rv32NativeAssembler(archFlags);
   return new ArmAssembler();
 }
 
@@ -234,7 +236,7 @@ interface EmitterRegs extends NativeRegs {
 export class NativeEmitter implements Emitter {
   /** The -march values this emitter generates code for. */
   static supportsArch(arch: string): boolean {
-    return arch === 'armv6' || arch === 'x64' || arch === 'x86' || THUMB_ARCHS.has(arch);
+    return arch === 'armv6' || arch === 'x64' || arch === 'x86' || arch === 'rv32imc' || THUMB_ARCHS.has(arch);
   }
 
   /** the compile error this pass produced (a later one replaces an earlier one, as upstream) */
@@ -280,8 +282,10 @@ export class NativeEmitter implements Emitter {
     private readonly reportError: (err: { kind: CompileErrorKind; message: string }) => void,
     /** -march: one of the archs supportsArch accepts */
     arch: string,
+    /** -march-flags (RISC-V: the Zba/Zcmp extension bits the code may use) */
+    archFlags = 0,
   ) {
-    this.as = assemblerFor(arch);
+    this.as = assemblerFor(arch, archFlags);
     const t = this.as.nativeTarget;
     this.reg = { ...t.regs, GENERATOR_STATE: t.regs.LOCAL_2, QSTR_TABLE: t.regs.LOCAL_3, LOCAL_LAST: t.regs.LOCAL_2 };
     this.regLocalTable = [t.regs.LOCAL_1, t.regs.LOCAL_2];
@@ -395,6 +399,11 @@ export class NativeEmitter implements Emitter {
   }
 
   private movLocalNull(localNum: number, regTemp: number): void {
+    const zero = this.as.nativeTarget.zeroReg;
+    if (zero !== undefined) {
+      this.as.movLocalReg(localNum, zero);
+      return;
+    }
     this.as.clrReg(regTemp);
     this.as.movLocalReg(localNum, regTemp);
   }
@@ -951,7 +960,7 @@ export class NativeEmitter implements Emitter {
       as.jumpIfRegZero(this.reg.RET, startLabel, true);
     } else {
       this.movLocalNull(this.localIdxExcHandlerUnwind, this.reg.TEMP0);
-      as.movLocalReg(LOCAL_IDX_EXC_VAL, this.reg.TEMP0);
+      as.movLocalReg(LOCAL_IDX_EXC_VAL, as.nativeTarget.zeroReg ?? this.reg.TEMP0);
       as.movRegPcrel(this.reg.LOCAL_1, startLabel);
       this.labelAssign(nlrLabel);
       as.movRegLocalAddr(this.reg.ARG_1, 0);
