@@ -44,6 +44,14 @@ export interface NativeTargetInfo {
    * it directly instead of clearing a temporary first. Absent elsewhere.
    */
   readonly zeroReg?: number;
+  /**
+   * Windowed Xtensa: where the function's own arguments arrive and its result
+   * leaves (REG_PARENT_*), when they differ from the registers used to call
+   * the runtime. Absent elsewhere (the same registers).
+   */
+  readonly parentRegs?: { readonly RET: number; readonly ARG_1: number; readonly ARG_2: number; readonly ARG_3: number; readonly ARG_4: number };
+  /** Windowed Xtensa: every nlr push is followed by a setjmp call on the buffer (N_NLR_SETJMP). */
+  readonly nlrSetjmp?: boolean;
 }
 
 /** ARM state and Thumb: r0 result/first argument, r0..r3 arguments, r4..r6 locals, r7 the function table. */
@@ -78,6 +86,8 @@ export interface NativeAssembler {
   /** The finished machine code (valid after the emit pass). */
   getCode(): Uint8Array;
   labelAssign(label: number): void;
+  /** End of a pass (ASM_END_PASS): Xtensa sizes its literal table from the pass just ended. */
+  endNativePass?(): void;
   /** Drop the code that follows until the next label (dead code after a jump or raise). */
   suppressCode(): void;
 
@@ -117,7 +127,8 @@ export interface NativeAssembler {
   /** reg = address of label (in Thumb code: with the Thumb bit set) */
   movRegPcrel(reg: number, label: number): void;
 
-  notReg(reg: number): void;
+  /** Absent on Xtensa: the emitter xors with -1 instead (no ASM_NOT_REG there). */
+  notReg?(reg: number): void;
   negReg(reg: number): void;
   lslRegReg(regDest: number, regShift: number): void;
   lsrRegReg(regDest: number, regShift: number): void;

@@ -6,6 +6,7 @@
 // label offsets) and then an emit pass (write bytes). Constants loaded with
 // l32r live in a literal table at the start of the function; its size is only
 // known after a whole pass, so the function needs two compute passes.
+import { encodeUintWith, type NativeAssembler, type NativeTargetInfo } from './asm-native.ts';
 import { CompileError } from './errors.ts';
 
 export const REG_A0 = 0;
@@ -143,6 +144,8 @@ export class XtensaAssembler {
   /** offset of the literal table in the emit pass (null: no table) */
   private constTableOffset: number | null = null;
   private stackAdjust = 0;
+  /** dead code (native emitter): nothing is written or counted until the next label */
+  protected suppressed = false;
 
   constructor(readonly windowed: boolean) {}
 
@@ -161,6 +164,7 @@ export class XtensaAssembler {
       this.code = new Uint8Array(size);
     }
     this.emitting = emit;
+    this.suppressed = false;
     this.codeOffset = 0;
   }
 
@@ -175,7 +179,8 @@ export class XtensaAssembler {
   }
 
   /** Reserves `n` bytes and returns where they start, or -1 outside the emit pass. */
-  private reserve(n: number): number {
+  protected reserve(n: number): number {
+    if (this.suppressed) return -1;
     const at = this.codeOffset;
     this.codeOffset += n;
     if (!this.emitting) return -1;
@@ -202,6 +207,7 @@ export class XtensaAssembler {
   }
 
   labelAssign(label: number): void {
+    this.suppressed = false;
     if (!this.emitting) this.labels.set(label, this.codeOffset);
     else if (this.labels.get(label) !== this.codeOffset) throw movedBetweenPasses();
   }
@@ -380,4 +386,313 @@ function notWordAligned(op: string, what: string): CompileError {
 /** The reference stops on a failed assertion when code moves between passes; fail cleanly instead. */
 function movedBetweenPasses(): CompileError {
   return new CompileError('RuntimeError', 'xtensa assembler: label moved between passes');
+}
+
+// --- the native emitter's backend ------------------------------------------------------
+// The generic ASM_* operations on Xtensa (py/asmxtensa.h with GENERIC_ASM_API),
+// for @micropython.native / viper. call0 ABI (xtensa): a2..a5 arguments (a2
+// the result), a12..a14 the locals, a15 the function table, locals above the
+// five saved registers. Windowed ABI (xtensawin): the emitter works in a10..a13
+// (the callee's a2..a5 after callx8), locals in a4..a6, a7 the function table.
+
+export const XTENSA_TARGET_INFO: NativeTargetInfo = {
+  regs: { RET: 2, ARG_1: 2, ARG_2: 3, ARG_3: 4, ARG_4: 5, TEMP0: 2, TEMP1: 3, TEMP2: 4, LOCAL_1: 12, LOCAL_2: 13, LOCAL_3: 14, FUN_TABLE: 15 },
+  wordSize: 4,
+  nlrBufWords: 2 + 10 + 1, // call0 nlr registers + pystack word
+  nlrBufIdxLocal1: 8, // a12
+  shiftCountReg: null,
+};
+
+export const XTENSAWIN_TARGET_INFO: NativeTargetInfo = {
+  regs: { RET: 10, ARG_1: 10, ARG_2: 11, ARG_3: 12, ARG_4: 13, TEMP0: 10, TEMP1: 11, TEMP2: 12, LOCAL_1: 4, LOCAL_2: 5, LOCAL_3: 6, FUN_TABLE: 7 },
+  parentRegs: { RET: 2, ARG_1: 2, ARG_2: 3, ARG_3: 4, ARG_4: 5 },
+  wordSize: 4,
+  nlrBufWords: 2 + 17 + 1, // windowed nlr registers + pystack word
+  nlrBufIdxLocal1: 2 + 4, // a4
+  shiftCountReg: null,
+  nlrSetjmp: true,
+};
+
+/** bcc conditions for COMPARE_OPS; 0x80: compare with the operands swapped. */
+const XTENSA_COMPARE_CCS = [
+  XtensaCc.LTU, 0x80 | XtensaCc.LTU, XtensaCc.EQ, 0x80 | XtensaCc.GEU, XtensaCc.GEU, XtensaCc.NE,
+  XtensaCc.LT, 0x80 | XtensaCc.LT, XtensaCc.EQ, 0x80 | XtensaCc.GE, XtensaCc.GE, XtensaCc.NE,
+];
+
+const encodeCallx = (reg: number, m: number, n: number): number => ((reg << 8) | (m << 6) | (n << 4)) >>> 0;
+const encodeMovi = (reg: number, imm12: number): number => encodeRri8(2, 10, (imm12 >> 8) & 0xf, reg, imm12 & 0xff);
+const fitUnsigned = (x: number, bits: number): boolean => (x >>> 0) >>> bits === 0;
+
+export class XtensaNativeAssembler extends XtensaAssembler implements NativeAssembler {
+  readonly nativeTarget: NativeTargetInfo;
+  /** registers saved below the locals (a0, plus a12..a15 in the call0 ABI) */
+  private readonly regsSaved: number;
+  /** the assembler's own scratch register for large store offsets */
+  private readonly regTemp: number;
+
+  constructor(windowed: boolean) {
+    super(windowed);
+    this.nativeTarget = windowed ? XTENSAWIN_TARGET_INFO : XTENSA_TARGET_INFO;
+    this.regsSaved = windowed ? NUM_REGS_SAVED_WIN : NUM_REGS_SAVED;
+    this.regTemp = windowed ? 12 : 6;
+  }
+
+  startNativePass(emit: boolean): void {
+    this.startPass(emit);
+  }
+
+  endNativePass(): void {
+    this.endPass();
+  }
+
+  suppressCode(): void {
+    this.suppressed = true;
+  }
+
+  dataWord(val: number): void {
+    this.data(4, BigInt(val >>> 0));
+  }
+
+  dataByte(val: number): void {
+    this.data(1, BigInt(val & 0xff));
+  }
+
+  encodeUint(val: number): void {
+    encodeUintWith(val, (b) => this.dataByte(b));
+  }
+
+  jump(label: number): void {
+    this.jLabel(label);
+  }
+
+  jumpIfRegZero(reg: number, label: number, _boolTest: boolean): void {
+    this.bcczLabel(XtensaCcz.EQ, reg, label);
+  }
+
+  jumpIfRegNonzero(reg: number, label: number, _boolTest: boolean): void {
+    this.bcczLabel(XtensaCcz.NE, reg, label);
+  }
+
+  jumpIfRegEq(reg1: number, reg2: number, label: number): void {
+    this.bccLabel(XtensaCc.EQ, reg1, reg2, label);
+  }
+
+  jumpReg(reg: number): void {
+    this.op24(encodeCallx(reg, 2, 2)); // jx
+  }
+
+  /** l32i.n, l32i, or the address computed for a far word */
+  private l32iOptimised(dest: number, base: number, wordOffset: number): void {
+    if (wordOffset < 16) this.op16(encodeL32iN(dest, base, wordOffset));
+    else if (wordOffset < 256) this.op24(encodeRri8(2, 2, base, dest, wordOffset & 0xff));
+    else {
+      this.movRegImm(dest, wordOffset * 4);
+      this.op16(encodeRrrn(10, dest, base, dest));
+      this.op16(encodeL32iN(dest, dest, 0));
+    }
+  }
+
+  callInd(funId: number): void {
+    if (this.windowed) {
+      this.l32iOptimised(8, 7, funId);
+      this.op24(encodeCallx(8, 3, 2)); // callx8 a8
+    } else {
+      this.l32iOptimised(REG_A0, 15, funId);
+      this.op24(encodeCallx(REG_A0, 3, 0)); // callx0 a0
+    }
+  }
+
+  callIndVia(funId: number, _regTemp: number): void {
+    this.callInd(funId);
+  }
+
+  movLocalReg(localNum: number, reg: number): void {
+    this.op24(encodeRri8(2, 6, REG_A1, reg, (this.regsSaved + localNum) & 0xff)); // s32i
+  }
+
+  movRegLocal(reg: number, localNum: number): void {
+    this.op24(encodeRri8(2, 2, REG_A1, reg, (this.regsSaved + localNum) & 0xff)); // l32i
+  }
+
+  movRegLocalAddr(reg: number, localNum: number): void {
+    const off = ((this.regsSaved + localNum) * WORD_SIZE) >>> 0;
+    if (signedFit8(off)) this.op24(encodeAddi(reg, REG_A1, off));
+    else {
+      this.op24(encodeMovi(reg, off));
+      this.op16(encodeRrrn(10, reg, reg, REG_A1));
+    }
+  }
+
+  movRegImm(reg: number, imm: number): void {
+    const v = imm | 0;
+    if (v >= -32 && v <= 95) this.op16(encodeMoviN(reg, v));
+    else if (signedFit12(v)) this.op24(encodeMovi(reg, v));
+    else this.movRegI32(reg, v >>> 0);
+  }
+
+  movRegReg(regDest: number, regSrc: number): void {
+    this.op16(encodeRrrn(13, 0, regSrc, regDest)); // mov.n
+  }
+
+  movRegPcrel(reg: number, label: number): void {
+    const rel = ((this.labelDest(label) - this.codeOffset) | 0) - 6;
+    this.op24(encodeMovi(reg, rel));
+    // call0 puts PC+3 in a0; its target must be word-aligned, so pad after it
+    const off = (this.codeOffset >>> 1) & 1;
+    const pad = (5 - this.codeOffset) & 3;
+    this.op24(encodeCall0(off));
+    this.reserve(pad);
+    this.op16(encodeRrrn(10, reg, reg, REG_A0));
+  }
+
+  negReg(reg: number): void {
+    this.op24(encodeRrr(0, 0, 6, reg, 0, reg));
+  }
+
+  lslRegReg(regDest: number, regShift: number): void {
+    this.op24(encodeRrr(0, 0, 4, 1, regShift, 0)); // ssl
+    this.op24(encodeRrr(0, 1, 10, regDest, regDest, 0)); // sll
+  }
+
+  lsrRegReg(regDest: number, regShift: number): void {
+    this.op24(encodeRrr(0, 0, 4, 0, regShift, 0)); // ssr
+    this.op24(encodeRrr(0, 1, 9, regDest, 0, regDest)); // srl
+  }
+
+  asrRegReg(regDest: number, regShift: number): void {
+    this.op24(encodeRrr(0, 0, 4, 0, regShift, 0)); // ssr
+    this.op24(encodeRrr(0, 1, 11, regDest, 0, regDest)); // sra
+  }
+
+  orRegReg(regDest: number, regSrc: number): void {
+    this.op24(encodeRrr(0, 0, 2, regDest, regDest, regSrc));
+  }
+
+  xorRegReg(regDest: number, regSrc: number): void {
+    this.op24(encodeRrr(0, 0, 3, regDest, regDest, regSrc));
+  }
+
+  andRegReg(regDest: number, regSrc: number): void {
+    this.op24(encodeRrr(0, 0, 1, regDest, regDest, regSrc));
+  }
+
+  addRegReg(regDest: number, regSrc: number): void {
+    this.op16(encodeRrrn(10, regDest, regDest, regSrc));
+  }
+
+  subRegReg(regDest: number, regSrc: number): void {
+    this.op24(encodeRrr(0, 0, 12, regDest, regDest, regSrc));
+  }
+
+  mulRegReg(regDest: number, regSrc: number): void {
+    this.op24(encodeRrr(0, 2, 8, regDest, regDest, regSrc)); // mull
+  }
+
+  clrReg(reg: number): void {
+    this.op16(encodeMoviN(reg, 0));
+  }
+
+  /** l8ui/l16ui/l32i (size 0/1/2) at base + (offset << size) */
+  private loadSized(dest: number, base: number, offset: number, size: number): void {
+    if (size === 2 && fitUnsigned(offset, 4)) {
+      this.op16(encodeL32iN(dest, base, offset));
+      return;
+    }
+    if (fitUnsigned(offset, 8)) {
+      this.op24(encodeRri8(2, size, base, dest, offset & 0xff));
+      return;
+    }
+    this.movRegImm(dest, (offset << size) >>> 0);
+    this.op16(encodeRrrn(10, dest, base, dest));
+    if (size === 2) this.op16(encodeL32iN(dest, dest, 0));
+    else this.op24(encodeRri8(2, size, dest, dest, 0));
+  }
+
+  /** s8i/s16i/s32i (size 0/1/2) at base + (offset << size) */
+  private storeSized(src: number, base: number, offset: number, size: number): void {
+    if (size === 2 && fitUnsigned(offset, 4)) {
+      this.op16(encodeS32iN(src, base, offset));
+      return;
+    }
+    if (fitUnsigned(offset, 8)) {
+      this.op24(encodeRri8(2, 4 | size, base, src, offset & 0xff));
+      return;
+    }
+    const t = this.regTemp;
+    this.movRegImm(t, (offset << size) >>> 0);
+    this.op16(encodeRrrn(10, t, base, t));
+    if (size === 2) this.op16(encodeS32iN(src, t, 0));
+    else this.op24(encodeRri8(2, 4 | size, t, src, 0));
+  }
+
+  loadRegRegOffset(regDest: number, regBase: number, wordOffset: number): void {
+    this.loadSized(regDest, regBase, wordOffset, 2);
+  }
+
+  storeRegRegOffset(regSrc: number, regBase: number, wordOffset: number): void {
+    this.storeSized(regSrc, regBase, wordOffset, 2);
+  }
+
+  load32RegRegOffset(regDest: number, regBase: number, dwordOffset: number): void {
+    this.loadSized(regDest, regBase, dwordOffset, 2);
+  }
+
+  store32RegRegOffset(regSrc: number, regBase: number, dwordOffset: number): void {
+    this.storeSized(regSrc, regBase, dwordOffset, 2);
+  }
+
+  load8RegRegOffset(regDest: number, regBase: number, byteOffset: number): void {
+    this.loadSized(regDest, regBase, byteOffset, 0);
+  }
+
+  load16RegRegOffset(regDest: number, regBase: number, halfwordOffset: number): void {
+    this.loadSized(regDest, regBase, halfwordOffset, 1);
+  }
+
+  store8RegRegOffset(regSrc: number, regBase: number, byteOffset: number): void {
+    this.storeSized(regSrc, regBase, byteOffset, 0);
+  }
+
+  store16RegRegOffset(regSrc: number, regBase: number, halfwordOffset: number): void {
+    this.storeSized(regSrc, regBase, halfwordOffset, 1);
+  }
+
+  // element access by register index: the base register is advanced in place (as upstream)
+  load8RegRegReg(regDest: number, regBase: number, regIndex: number): void {
+    this.op16(encodeRrrn(10, regBase, regIndex, regBase));
+    this.op24(encodeRri8(2, 0, regBase, regDest, 0));
+  }
+
+  load16RegRegReg(regDest: number, regBase: number, regIndex: number): void {
+    this.op24(encodeRrr(0, 0, 9, regBase, regIndex, regBase)); // addx2
+    this.op24(encodeRri8(2, 1, regBase, regDest, 0));
+  }
+
+  load32RegRegReg(regDest: number, regBase: number, regIndex: number): void {
+    this.op24(encodeRrr(0, 0, 10, regBase, regIndex, regBase)); // addx4
+    this.op16(encodeL32iN(regDest, regBase, 0));
+  }
+
+  store8RegRegReg(regVal: number, regBase: number, regIndex: number): void {
+    this.op16(encodeRrrn(10, regBase, regIndex, regBase));
+    this.op24(encodeRri8(2, 4, regBase, regVal, 0));
+  }
+
+  store16RegRegReg(regVal: number, regBase: number, regIndex: number): void {
+    this.op24(encodeRrr(0, 0, 9, regBase, regIndex, regBase));
+    this.op24(encodeRri8(2, 5, regBase, regVal, 0));
+  }
+
+  store32RegRegReg(regVal: number, regBase: number, regIndex: number): void {
+    this.op24(encodeRrr(0, 0, 10, regBase, regIndex, regBase));
+    this.op16(encodeS32iN(regVal, regBase, 0));
+  }
+
+  setRegFromCompare(regDest: number, regLhs: number, regRhs: number, compareOp: number): void {
+    const cc = XTENSA_COMPARE_CCS[compareOp]!;
+    const [a, b] = (cc & 0x80) === 0 ? [regLhs, regRhs] : [regRhs, regLhs];
+    this.op16(encodeMoviN(regDest, 1));
+    this.op24(encodeBcc(cc & 0x7f, a, b, 1));
+    this.op16(encodeMoviN(regDest, 0));
+  }
 }

@@ -1,5 +1,5 @@
 // Native and viper code emitter for ARMv6 (ARM state), the M-profile cores
-// (Thumb), x64 and x86: the compiler drives it through the same operations
+// (Thumb), x64, x86, RV32IMC and Xtensa (call0 and windowed): the compiler drives it through the same operations
 // as the bytecode emitter, and it produces machine code that calls into the
 // runtime through its function table. The instructions come from a
 // NativeAssembler (asm-native.ts) picked by -march.
@@ -10,6 +10,7 @@ import { ArmAssembler } from './asm-arm.ts';
 import type { NativeAssembler, NativeRegs } from './asm-native.ts';
 import { Rv32NativeAssembler } from './asm-rv32.ts';
 import { ThumbNativeAssembler } from './asm-thumb.ts';
+import { XtensaNativeAssembler } from './asm-xtensa.ts';
 import { X64Assembler } from './asm-x64.ts';
 import { X86Assembler } from './asm-x86.ts';
 import { ITER_BUF_NSLOTS, ScopeFlag, encodePreludeSignature, encodePreludeSize } from './bytecode.ts';
@@ -96,6 +97,7 @@ enum F {
   SMALL_INT_FLOOR_DIVIDE,
   SMALL_INT_MODULO,
   NATIVE_YIELD_FROM,
+  SETJMP,
 }
 
 // value types: low nibble is the runtime's native type number
@@ -223,6 +225,7 @@ function assemblerFor(arch: string, archFlags: number): NativeAssembler {
   if (arch === 'x64') return new X64Assembler();
   if (arch === 'x86') return new X86Assembler();
   if (arch === 'rv32imc') return new Rv32NativeAssembler(archFlags);
+  if (arch === 'xtensa' || arch === 'xtensawin') return new XtensaNativeAssembler(arch === 'xtensawin');
   return new ArmAssembler();
 }
 
@@ -236,7 +239,9 @@ interface EmitterRegs extends NativeRegs {
 export class NativeEmitter implements Emitter {
   /** The -march values this emitter generates code for. */
   static supportsArch(arch: string): boolean {
-    return arch === 'armv6' || arch === 'x64' || arch === 'x86' || arch === 'rv32imc' || THUMB_ARCHS.has(arch);
+    return (
+      arch === 'armv6' || arch === 'x64' || arch === 'x86' || arch === 'rv32imc' || arch === 'xtensa' || arch === 'xtensawin' || THUMB_ARCHS.has(arch)
+    );
   }
 
   /** the compile error this pass produced (a later one replaces an earlier one, as upstream) */
@@ -244,6 +249,8 @@ export class NativeEmitter implements Emitter {
 
   private readonly as: NativeAssembler;
   private readonly reg: EmitterRegs;
+  /** where this function's own arguments arrive and its result leaves (REG_PARENT_*: differs on windowed Xtensa) */
+  private readonly parent: { readonly RET: number; readonly ARG_1: number; readonly ARG_2: number; readonly ARG_3: number; readonly ARG_4: number };
   private readonly regLocalTable: readonly number[];
   private readonly wordSize: number;
   /** x64/x86: shifts through CL, viper stores from a fixed register */
@@ -289,6 +296,7 @@ export class NativeEmitter implements Emitter {
     const t = this.as.nativeTarget;
     this.reg = { ...t.regs, GENERATOR_STATE: t.regs.LOCAL_2, QSTR_TABLE: t.regs.LOCAL_3, LOCAL_LAST: t.regs.LOCAL_2 };
     this.regLocalTable = [t.regs.LOCAL_1, t.regs.LOCAL_2];
+    this.parent = t.parentRegs ?? t.regs;
     this.wordSize = t.wordSize;
     this.x86Family = t.shiftCountReg !== null;
     this.sizeofNlrBuf = t.nlrBufWords;
@@ -462,12 +470,12 @@ export class NativeEmitter implements Emitter {
 
       as.entry(this.stackStart + this.nState - numLocalsInRegs);
       // x86: the function object comes on the stack
-      as.movArgToReg?.(0, this.reg.ARG_1);
-      as.loadRegRegOffset(this.reg.FUN_TABLE, this.reg.ARG_1, OFFSETOF_OBJ_FUN_BC_CONTEXT);
+      as.movArgToReg?.(0, this.parent.ARG_1);
+      as.loadRegRegOffset(this.reg.FUN_TABLE, this.parent.ARG_1, OFFSETOF_OBJ_FUN_BC_CONTEXT);
       as.loadRegRegOffset(this.reg.QSTR_TABLE, this.reg.FUN_TABLE, OFFSETOF_MODULE_CONTEXT_QSTR_TABLE);
       as.loadRegRegOffset(this.reg.FUN_TABLE, this.reg.FUN_TABLE, OFFSETOF_MODULE_CONTEXT_OBJ_TABLE);
       as.loadRegRegOffset(this.reg.FUN_TABLE, this.reg.FUN_TABLE, funTableOff);
-      if (this.needFunObj()) as.movLocalReg(this.localIdxFunObj(), this.reg.ARG_1);
+      if (this.needFunObj()) as.movLocalReg(this.localIdxFunObj(), this.parent.ARG_1);
 
       // n_args, n_kw and the args array
       if (as.movArgToReg) {
@@ -475,9 +483,9 @@ export class NativeEmitter implements Emitter {
         as.movArgToReg(2, this.reg.ARG_2);
         as.movArgToReg(3, this.reg.LOCAL_LAST);
       } else {
-        as.movRegReg(this.reg.ARG_1, this.reg.ARG_2);
-        as.movRegReg(this.reg.ARG_2, this.reg.ARG_3);
-        as.movRegReg(this.reg.LOCAL_LAST, this.reg.ARG_4);
+        as.movRegReg(this.reg.ARG_1, this.parent.ARG_2);
+        as.movRegReg(this.reg.ARG_2, this.parent.ARG_3);
+        as.movRegReg(this.reg.LOCAL_LAST, this.parent.ARG_4);
       }
 
       // argument count check, calling the runtime's checker only on mismatch
@@ -526,9 +534,9 @@ export class NativeEmitter implements Emitter {
           as.movArgToReg(0, this.reg.GENERATOR_STATE);
           as.movArgToReg(1, this.reg.ARG_2);
         } else {
-          as.movRegReg(this.reg.GENERATOR_STATE, this.reg.ARG_1);
+          as.movRegReg(this.reg.GENERATOR_STATE, this.parent.ARG_1);
         }
-        as.movLocalReg(this.localIdxThrowVal, this.reg.ARG_2);
+        as.movLocalReg(this.localIdxThrowVal, this.parent.ARG_2);
         as.loadRegRegOffset(this.reg.TEMP0, this.reg.GENERATOR_STATE, this.localIdxFunObj());
         as.loadRegRegOffset(this.reg.TEMP0, this.reg.TEMP0, OFFSETOF_OBJ_FUN_BC_CONTEXT);
         as.loadRegRegOffset(this.reg.QSTR_TABLE, this.reg.TEMP0, OFFSETOF_MODULE_CONTEXT_QSTR_TABLE);
@@ -544,14 +552,18 @@ export class NativeEmitter implements Emitter {
           as.movArgToReg(2, this.reg.ARG_3);
           as.movArgToReg(3, this.reg.ARG_4);
         }
-        as.loadRegRegOffset(this.reg.FUN_TABLE, this.reg.ARG_1, OFFSETOF_OBJ_FUN_BC_CONTEXT);
+        as.loadRegRegOffset(this.reg.FUN_TABLE, this.parent.ARG_1, OFFSETOF_OBJ_FUN_BC_CONTEXT);
         as.loadRegRegOffset(this.reg.QSTR_TABLE, this.reg.FUN_TABLE, OFFSETOF_MODULE_CONTEXT_QSTR_TABLE);
         as.loadRegRegOffset(this.reg.FUN_TABLE, this.reg.FUN_TABLE, OFFSETOF_MODULE_CONTEXT_OBJ_TABLE);
         as.loadRegRegOffset(this.reg.FUN_TABLE, this.reg.FUN_TABLE, funTableOff);
-        as.movLocalReg(this.localIdxFunObj(), this.reg.ARG_1);
+        as.movLocalReg(this.localIdxFunObj(), this.parent.ARG_1);
         as.movRegImm(this.reg.ARG_1, this.nState);
         this.movStateReg(this.codeStateStart + OFFSETOF_CODE_STATE_N_STATE, this.reg.ARG_1);
         as.movRegLocalAddr(this.reg.ARG_1, this.codeStateStart);
+        // the remaining arguments of mp_setup_code_state, where the call registers differ
+        if (this.reg.ARG_2 !== this.parent.ARG_2) as.movRegReg(this.reg.ARG_2, this.parent.ARG_2);
+        if (this.reg.ARG_3 !== this.parent.ARG_3) as.movRegReg(this.reg.ARG_3, this.parent.ARG_3);
+        if (this.reg.ARG_4 !== this.parent.ARG_4) as.movRegReg(this.reg.ARG_4, this.parent.ARG_4);
         // upstream loads this call's target into r4 on Thumb (r3 still holds an argument)
         as.callIndVia(F.SETUP_CODE_STATE, this.reg.LOCAL_1);
       }
@@ -611,6 +623,7 @@ export class NativeEmitter implements Emitter {
       }
       this.nCell = as.codeOffset - cellStart;
     }
+    as.endNativePass?.();
 
     if (this.stackSize !== 0 && this.error === null) throw unsupported('stack not balanced at end of function');
 
@@ -957,6 +970,7 @@ export class NativeEmitter implements Emitter {
       if (!gen) as.jumpIfRegZero(this.reg.RET, startLabel, false);
       as.movRegLocalAddr(this.reg.ARG_1, 0);
       this.call(F.NLR_PUSH);
+      this.nlrSetjmp();
       as.jumpIfRegZero(this.reg.RET, startLabel, true);
     } else {
       this.movLocalNull(this.localIdxExcHandlerUnwind, this.reg.TEMP0);
@@ -965,6 +979,7 @@ export class NativeEmitter implements Emitter {
       this.labelAssign(nlrLabel);
       as.movRegLocalAddr(this.reg.ARG_1, 0);
       this.call(F.NLR_PUSH);
+      this.nlrSetjmp();
       as.jumpIfRegNonzero(this.reg.RET, globalExceptLabel, true);
       this.movLocalNull(this.localIdxExcHandlerPc, this.reg.TEMP0);
       as.jumpReg(this.reg.LOCAL_1);
@@ -981,7 +996,7 @@ export class NativeEmitter implements Emitter {
     if (gen) {
       as.movRegLocal(this.reg.TEMP0, LOCAL_IDX_EXC_VAL);
       as.storeRegRegOffset(this.reg.TEMP0, this.reg.GENERATOR_STATE, OFFSETOF_CODE_STATE_STATE);
-      as.movRegImm(this.reg.RET, VM_RETURN_EXCEPTION);
+      as.movRegImm(this.parent.RET, VM_RETURN_EXCEPTION);
       as.exit();
     } else {
       as.movRegLocal(this.reg.ARG_1, LOCAL_IDX_EXC_VAL);
@@ -1000,6 +1015,13 @@ export class NativeEmitter implements Emitter {
     }
   }
 
+  /** Windowed Xtensa: setjmp on the jmp_buf inside the nlr buffer just pushed. */
+  private nlrSetjmp(): void {
+    if (!this.as.nativeTarget.nlrSetjmp) return;
+    this.as.movRegLocalAddr(this.reg.ARG_1, 2);
+    this.call(F.SETJMP);
+  }
+
   private globalExcExit(): void {
     const as = this.as;
     this.labelAssign(this.exitLabel);
@@ -1012,7 +1034,7 @@ export class NativeEmitter implements Emitter {
       }
       this.call(F.NLR_POP);
       if (!gen && this.scope.excStackSize === 0) this.labelAssign(this.exitLabel + 1);
-      as.movRegLocal(this.reg.RET, this.localIdxRetVal);
+      as.movRegLocal(this.parent.RET, this.localIdxRetVal);
     }
     as.exit();
   }
@@ -1579,9 +1601,17 @@ export class NativeEmitter implements Emitter {
         this.as.negReg(p.reg);
         this.postPushReg(p.vtype, p.reg);
       } else if (op === UnaryOp.Invert) {
-        const p = this.prePopRegFlexible(this.reg.RET, this.reg.RET, this.reg.RET);
-        this.as.notReg(p.reg);
-        this.postPushReg(p.vtype, p.reg);
+        if (this.as.notReg) {
+          const p = this.prePopRegFlexible(this.reg.RET, this.reg.RET, this.reg.RET);
+          this.as.notReg(p.reg);
+          this.postPushReg(p.vtype, p.reg);
+        } else {
+          // no NOT instruction: xor with all ones
+          const p = this.prePopRegFlexible(this.reg.RET, this.reg.ARG_1, this.reg.RET);
+          this.as.movRegImm(this.reg.ARG_1, -1);
+          this.as.xorRegReg(p.reg, this.reg.ARG_1);
+          this.postPushReg(p.vtype, p.reg);
+        }
       } else {
         this.viperError("'not' not implemented");
       }
@@ -1846,19 +1876,22 @@ export class NativeEmitter implements Emitter {
       const returnVtype = this.scope.scopeFlags >> SCOPE_FLAG_VIPERRET_POS;
       if (this.peekVtype(0) === VT.PTR_NONE) {
         this.prePopDiscard();
-        if (returnVtype === VT.PYOBJ) this.movRegConst(this.reg.RET, F.CONST_NONE_OBJ);
+        if (returnVtype === VT.PYOBJ) this.movRegConst(this.parent.RET, F.CONST_NONE_OBJ);
         else as.movRegImm(this.reg.ARG_1, 0);
       } else {
-        const vtype = this.prePopReg(returnVtype === VT.PYOBJ ? this.reg.RET : this.reg.ARG_1);
+        const vtype = this.prePopReg(returnVtype === VT.PYOBJ ? this.parent.RET : this.reg.ARG_1);
         if (vtype !== returnVtype) {
           this.viperError(`return expected '${vtypeName(returnVtype)}' but got '${vtypeName(vtype)}'`);
         }
       }
-      if (returnVtype !== VT.PYOBJ) this.callWithImmArg(F.CONVERT_NATIVE_TO_OBJ, returnVtype, this.reg.ARG_2);
+      if (returnVtype !== VT.PYOBJ) {
+        this.callWithImmArg(F.CONVERT_NATIVE_TO_OBJ, returnVtype, this.reg.ARG_2);
+        if (this.reg.RET !== this.parent.RET) as.movRegReg(this.parent.RET, this.reg.RET);
+      }
     } else {
-      this.prePopReg(this.reg.RET);
+      this.prePopReg(this.parent.RET);
     }
-    if (this.needGlobalExcHandler()) as.movLocalReg(this.localIdxRetVal, this.reg.RET);
+    if (this.needGlobalExcHandler()) as.movLocalReg(this.localIdxRetVal, this.parent.RET);
     this.unwindJump(this.exitLabel, this.excStack.length);
   }
 
