@@ -427,14 +427,17 @@ export class XtensaNativeAssembler extends XtensaAssembler implements NativeAsse
   readonly nativeTarget: NativeTargetInfo;
   /** registers saved below the locals (a0, plus a12..a15 in the call0 ABI) */
   private readonly regsSaved: number;
-  /** the assembler's own scratch register for large store offsets */
-  private readonly regTemp: number;
+  /**
+   * The scratch register for large store offsets: a6 in both ABIs (upstream
+   * picks a12 for the windowed one only where N_XTENSAWIN is defined, which it
+   * is not where the store helper is compiled).
+   */
+  private readonly regTemp = 6;
 
   constructor(windowed: boolean) {
     super(windowed);
     this.nativeTarget = windowed ? XTENSAWIN_TARGET_INFO : XTENSA_TARGET_INFO;
     this.regsSaved = windowed ? NUM_REGS_SAVED_WIN : NUM_REGS_SAVED;
-    this.regTemp = windowed ? 12 : 6;
   }
 
   startNativePass(emit: boolean): void {

@@ -204,6 +204,16 @@ describe('Xtensa native encoders against GNU as (call0 forms)', () => {
 });
 
 describe('windowed forms (decoded: the LX106 assembler has no windowed ABI)', () => {
+  it.skipIf(!HAVE)('far stores use a6 as scratch in the windowed ABI too (as the reference does)', () => {
+    const b = ours((a) => {
+      a.store8RegRegOffset(10, 11, 300);
+      a.store32RegRegOffset(10, 11, 300);
+    }, true);
+    expect(b.toString('hex')).toBe(
+      gas(['movi a6, 300', 'add.n a6, a11, a6', 's8i a10, a6, 0', 'movi a6, 1200', 'add.n a6, a11, a6', 's32i.n a10, a6, 0']).toString('hex'),
+    );
+  });
+
   it('entry reserves 32 + the 16-byte-rounded frame; exit restores a0 and returns with retw.n; calls go through callx8 a8', () => {
     for (const locals of [0, 3, 10, 200]) {
       const b = ours((a) => {
