@@ -2353,7 +2353,7 @@ class Compiler {
         }
         this.nativeEmit ??= new NativeEmitter(this.tables, (sc) => sc.rawCode, maxNumLabels, (err) => {
           this.error = err;
-        }, this.options.arch!);
+        }, this.options.arch!, this.options.archFlags ?? 0);
         this.emit = this.nativeEmit;
       } else {
         this.emit = this.bcEmit;
