@@ -2517,7 +2517,8 @@ class Compiler {
 
 /** Architectures the reference has a native emitter for (-march=...). */
 function nativeArchSupported(arch: string | undefined): boolean {
-  return arch !== undefined && arch !== '' && arch !== 'none';
+  // -march=rv64imc is accepted by mpy-cross but has no native emitter there
+  return arch !== undefined && arch !== '' && arch !== 'none' && arch !== 'rv64imc';
 }
 
 /** Architectures the reference has an inline assembler for. */

@@ -80,6 +80,15 @@ describe('mpy-cross-ts command line', () => {
     expect(arm.stderr).toBe('unrecognised arch flags\n');
   });
 
+  it('-march=rv64imc has no native emitter, as in mpy-cross: invalid arch for decorators, NotImplementedError for -X emit', () => {
+    const decorated = runBin('mpy-cross-ts', ['-march=rv64imc', '-o', '-', '-'], { input: '@micropython.native\ndef f(x):\n    return x\n' });
+    expect(decorated.status).toBe(1);
+    expect(decorated.stderr).toBe('Traceback (most recent call last):\n  File "<stdin>", line 1, in <module>\nSyntaxError: invalid arch\n');
+    const emitted = runBin('mpy-cross-ts', ['-march=rv64imc', '-X', 'emit=native', '-o', '-', '-'], { input: 'def f(x):\n    return x\n' });
+    expect(emitted.status).toBe(1);
+    expect(emitted.stderr).toBe('Traceback (most recent call last):\n  File "<stdin>", line 1, in f\nNotImplementedError: cannot emit native code for this architecture\n');
+  });
+
   it('reads stdin for - and names the source <stdin>', () => {
     const r = runBin('mpy-cross-ts', ['-'], { input: 'x = 1\n' });
     expect(r.status).toBe(0);
