@@ -29,7 +29,7 @@ import {
   spOffsetImm,
   REG_RA,
 } from './asm-rv32.ts';
-import { parseNodeInt } from './emit-inline-thumb.ts';
+import { countRegisterParams, defineLabel, idName, parseNodeInt } from './emit-inline-thumb.ts';
 import type { ParseNode, PnStruct } from './parsenode.ts';
 import { Tok } from './tokens.ts';
 
@@ -220,10 +220,6 @@ function fitsUnsignedMask(mask: number, value64: bigint): boolean {
   return (value64 & ~BigInt(mask >>> 0)) === 0n;
 }
 
-function idName(pn: ParseNode): string | null {
-  return pn !== null && pn.kind === 'id' ? pn.name : null;
-}
-
 function asRule(pn: ParseNode, rule: string): PnStruct | null {
   return pn !== null && pn.kind === 'rule' && pn.rule === rule ? pn : null;
 }
@@ -258,24 +254,18 @@ export class InlineRv32Emitter {
 
   /** Parameters must be a0, a1, ... (or x10, ...) in order, at most four. */
   countParams(params: readonly ParseNode[]): number {
-    if (params.length > 4) {
-      this.error = 'can only have up to 4 parameters for RV32 assembly';
-      return 0;
-    }
-    for (let i = 0; i < params.length; i++) {
-      if (REG_NAMES.get(idName(params[i]!) ?? '') !== 10 + i) {
-        this.error = 'parameters must be registers in sequence a0 to a3';
-        return 0;
-      }
-    }
-    return params.length;
+    const { count, error } = countRegisterParams(
+      params,
+      (name, i) => REG_NAMES.get(name ?? '') === 10 + i,
+      'can only have up to 4 parameters for RV32 assembly',
+      'parameters must be registers in sequence a0 to a3',
+    );
+    if (error !== null) this.error = error;
+    return count;
   }
 
   label(labelNum: number, name: string): boolean {
-    if (!this.emitting && this.labelByName.has(name)) return false;
-    this.labelByName.set(name, labelNum);
-    this.as.labelAssign(labelNum);
-    return true;
+    return defineLabel(this.labelByName, !this.emitting, labelNum, name, (n) => this.as.labelAssign(n));
   }
 
   align(align: bigint): void {

@@ -163,8 +163,44 @@ const VFP_TWO_REG_OPS: ReadonlyMap<string, readonly [number, number]> = new Map(
 ]);
 
 // parse-node shapes the argument parsers accept
-function idName(pn: ParseNode): string | null {
+/** The name of an identifier node, or null for anything else (shared by the inline assemblers). */
+export function idName(pn: ParseNode): string | null {
   return pn !== null && pn.kind === 'id' ? pn.name : null;
+}
+
+/**
+ * Checks an inline-asm function's parameters, shared by the Thumb, Xtensa and RV32 assemblers:
+ * at most four, each naming the argument register `isArgReg` accepts for its position.
+ * Returns the count and null, or 0 and the error message to report.
+ */
+export function countRegisterParams(
+  params: readonly ParseNode[],
+  isArgReg: (name: string | null, index: number) => boolean,
+  tooManyMessage: string,
+  sequenceMessage: string,
+): { count: number; error: string | null } {
+  if (params.length > 4) return { count: 0, error: tooManyMessage };
+  for (let i = 0; i < params.length; i++) {
+    if (!isArgReg(idName(params[i]!), i)) return { count: 0, error: sequenceMessage };
+  }
+  return { count: params.length, error: null };
+}
+
+/**
+ * Defines an inline-asm label, shared by the inline assemblers: false if `name` is already a label
+ * of this function (detected in the code-size pass), otherwise records it and places it with `assign`.
+ */
+export function defineLabel(
+  labelByName: Map<string, number>,
+  sizingPass: boolean,
+  labelNum: number,
+  name: string,
+  assign: (labelNum: number) => void,
+): boolean {
+  if (sizingPass && labelByName.has(name)) return false;
+  labelByName.set(name, labelNum);
+  assign(labelNum);
+  return true;
 }
 
 function isRuleNode(pn: ParseNode, rule: string): pn is ParseNode & { kind: 'rule'; args: ParseNode[] } {
@@ -236,25 +272,19 @@ export class InlineThumbEmitter {
 
   /** Parameters must be r0, r1, ... in order, at most four. */
   countParams(params: readonly ParseNode[]): number {
-    if (params.length > 4) {
-      this.error = 'can only have up to 4 parameters to Thumb assembly';
-      return 0;
-    }
-    for (let i = 0; i < params.length; i++) {
-      if (idName(params[i]!) !== `r${i}`) {
-        this.error = 'parameters must be registers in sequence r0 to r3';
-        return 0;
-      }
-    }
-    return params.length;
+    const { count, error } = countRegisterParams(
+      params,
+      (name, i) => name === `r${i}`,
+      'can only have up to 4 parameters to Thumb assembly',
+      'parameters must be registers in sequence r0 to r3',
+    );
+    if (error !== null) this.error = error;
+    return count;
   }
 
   /** Defines a label; false if the name is already a label of this function. */
   label(labelNum: number, name: string): boolean {
-    if (this.pass === ThumbPass.Compute && this.labelByName.has(name)) return false;
-    this.labelByName.set(name, labelNum);
-    this.as.labelAssign(labelNum);
-    return true;
+    return defineLabel(this.labelByName, this.pass === ThumbPass.Compute, labelNum, name, (n) => this.as.labelAssign(n));
   }
 
   align(align: bigint): void {

@@ -14,7 +14,7 @@ import {
   encodeRrrn,
   encodeS32iN,
 } from './asm-xtensa.ts';
-import { parseNodeInt } from './emit-inline-thumb.ts';
+import { countRegisterParams, defineLabel, idName, parseNodeInt } from './emit-inline-thumb.ts';
 import type { ParseNode } from './parsenode.ts';
 
 export function inlineXtensaArchSupported(arch: string | undefined): boolean {
@@ -122,10 +122,6 @@ const BRANCH_ZERO_CONDS: ReadonlyMap<string, number> = new Map([
   ['bnez_n', 1],
 ]);
 
-function idName(pn: ParseNode): string | null {
-  return pn !== null && pn.kind === 'id' ? pn.name : null;
-}
-
 export class InlineXtensaEmitter {
   /** the pending error message (a SyntaxError), or null */
   error: string | null = null;
@@ -159,24 +155,18 @@ export class InlineXtensaEmitter {
 
   /** Parameters must be a2, a3, ... in order, at most four. */
   countParams(params: readonly ParseNode[]): number {
-    if (params.length > 4) {
-      this.error = 'can only have up to 4 parameters to Xtensa assembly';
-      return 0;
-    }
-    for (let i = 0; i < params.length; i++) {
-      if (idName(params[i]!) !== `a${2 + i}`) {
-        this.error = 'parameters must be registers in sequence a2 to a5';
-        return 0;
-      }
-    }
-    return params.length;
+    const { count, error } = countRegisterParams(
+      params,
+      (name, i) => name === `a${2 + i}`,
+      'can only have up to 4 parameters to Xtensa assembly',
+      'parameters must be registers in sequence a2 to a5',
+    );
+    if (error !== null) this.error = error;
+    return count;
   }
 
   label(labelNum: number, name: string): boolean {
-    if (!this.emitting && this.labelByName.has(name)) return false;
-    this.labelByName.set(name, labelNum);
-    this.as.labelAssign(labelNum);
-    return true;
+    return defineLabel(this.labelByName, !this.emitting, labelNum, name, (n) => this.as.labelAssign(n));
   }
 
   align(align: bigint): void {

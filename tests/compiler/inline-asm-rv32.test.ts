@@ -8,20 +8,18 @@
 // itself (li, la) the GNU side spells out that sequence from the RISC-V
 // semantics. Error texts and lines follow upstream emitinlinerv32.c.
 import { spawnSync } from 'node:child_process';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { compile } from '../../src/compile.ts';
-import { readMpy, type MpyRawCode } from '../../src/mpy-reader.ts';
-import { scratch } from '../link/toolchain.ts';
+import { readMpy } from '../../src/mpy-reader.ts';
 import { compileError } from './helpers.ts';
+import { asmRawCode, haveTools, scratchDirs, textSection, warnIfMissing } from './native-helpers.ts';
 
 const AS = 'riscv64-unknown-elf-as';
 const OBJCOPY = 'riscv64-unknown-elf-objcopy';
-const HAVE_AS = spawnSync(AS, ['--version'], { stdio: 'ignore' }).status === 0 && spawnSync(OBJCOPY, ['--version'], { stdio: 'ignore' }).status === 0;
-if (!HAVE_AS) {
-  console.warn(`\n*** SKIPPING the GNU as comparison of the inline RV32 assembler: ${AS} not installed (apt install binutils-riscv64-unknown-elf) ***\n`);
-}
+const HAVE_AS = haveTools(AS, OBJCOPY);
+warnIfMissing(HAVE_AS, 'the GNU as comparison of the inline RV32 assembler', `${AS} not installed (apt install binutils-riscv64-unknown-elf)`);
 
 interface Pair {
   py: string[];
@@ -123,28 +121,16 @@ function gasSource(body: string[]): string {
   return lines.join('\n') + '\n';
 }
 
-function asmCode(mpy: Uint8Array): MpyRawCode {
-  const rc = readMpy(mpy).root.children[0]!;
-  expect(rc.kind).toBe('asm');
-  return rc;
-}
+const ours = (body: string[]): Uint8Array => asmRawCode(compile(pySource(body), { sourceName: 't.py', arch: 'rv32imc' })).funData;
 
-const ours = (body: string[]): Uint8Array => asmCode(compile(pySource(body), { sourceName: 't.py', arch: 'rv32imc' })).funData;
-
-const dirs: string[] = [];
-afterAll(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
+const scratchDir = scratchDirs();
 
 function gasBytes(source: string): Uint8Array {
-  const dir = scratch('mpy-asm-rv32-');
-  dirs.push(dir);
+  const dir = scratchDir('mpy-asm-rv32-');
   writeFileSync(join(dir, 'f.s'), source);
   const as = spawnSync(AS, ['-march=rv32imc_zicsr', '-mabi=ilp32', join(dir, 'f.s'), '-o', join(dir, 'f.o')], { encoding: 'utf8' });
   if (as.status !== 0) throw new Error(`${AS} failed:\n${as.stderr}`);
-  const cp = spawnSync(OBJCOPY, ['-O', 'binary', '-j', '.text', join(dir, 'f.o'), join(dir, 'f.bin')], { encoding: 'utf8' });
-  if (cp.status !== 0) throw new Error(`objcopy failed: ${cp.stderr}`);
-  return readFileSync(join(dir, 'f.bin'));
+  return textSection(OBJCOPY, join(dir, 'f.o'), join(dir, 'f.bin'));
 }
 
 describe.skipIf(!HAVE_AS)('inline RV32 assembler vs GNU as', () => {

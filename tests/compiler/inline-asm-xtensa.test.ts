@@ -12,20 +12,18 @@
 // back from the bytes. Error texts and lines follow upstream
 // emitinlinextensa.c / asmxtensa.c.
 import { spawnSync } from 'node:child_process';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { compile } from '../../src/compile.ts';
-import { readMpy, type MpyRawCode } from '../../src/mpy-reader.ts';
-import { scratch } from '../link/toolchain.ts';
+import { readMpy } from '../../src/mpy-reader.ts';
 import { compileError } from './helpers.ts';
+import { asmRawCode, haveTools, scratchDirs, textSection, warnIfMissing } from './native-helpers.ts';
 
 const AS = 'xtensa-lx106-elf-as';
 const OBJCOPY = 'xtensa-lx106-elf-objcopy';
-const HAVE_AS = spawnSync(AS, ['--version'], { stdio: 'ignore' }).status === 0 && spawnSync(OBJCOPY, ['--version'], { stdio: 'ignore' }).status === 0;
-if (!HAVE_AS) {
-  console.warn(`\n*** SKIPPING the GNU as comparison of the inline Xtensa assembler: ${AS} not installed (apt install binutils-xtensa-lx106) ***\n`);
-}
+const HAVE_AS = haveTools(AS, OBJCOPY);
+warnIfMissing(HAVE_AS, 'the GNU as comparison of the inline Xtensa assembler', `${AS} not installed (apt install binutils-xtensa-lx106)`);
 
 interface Pair {
   py: string[];
@@ -108,28 +106,16 @@ function pySource(body: string[], params = 'a2, a3'): string {
   return `@micropython.asm_xtensa\ndef f(${params}):\n${body.map((l) => `    ${l}\n`).join('')}`;
 }
 
-function asmCode(mpy: Uint8Array): MpyRawCode {
-  const rc = readMpy(mpy).root.children[0]!;
-  expect(rc.kind).toBe('asm');
-  return rc;
-}
+const ours = (body: string[], arch: 'xtensa' | 'xtensawin' = 'xtensa'): Uint8Array => asmRawCode(compile(pySource(body), { sourceName: 't.py', arch })).funData;
 
-const ours = (body: string[], arch: 'xtensa' | 'xtensawin' = 'xtensa'): Uint8Array => asmCode(compile(pySource(body), { sourceName: 't.py', arch })).funData;
-
-const dirs: string[] = [];
-afterAll(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
+const scratchDir = scratchDirs();
 
 function gasBytes(source: string): Uint8Array {
-  const dir = scratch('mpy-asm-xtensa-');
-  dirs.push(dir);
+  const dir = scratchDir('mpy-asm-xtensa-');
   writeFileSync(join(dir, 'f.s'), source);
   const as = spawnSync(AS, [join(dir, 'f.s'), '-o', join(dir, 'f.o')], { encoding: 'utf8' });
   if (as.status !== 0) throw new Error(`${AS} failed:\n${as.stderr}`);
-  const cp = spawnSync(OBJCOPY, ['-O', 'binary', '-j', '.text', join(dir, 'f.o'), join(dir, 'f.bin')], { encoding: 'utf8' });
-  if (cp.status !== 0) throw new Error(`objcopy failed: ${cp.stderr}`);
-  return readFileSync(join(dir, 'f.bin'));
+  return textSection(OBJCOPY, join(dir, 'f.o'), join(dir, 'f.bin'));
 }
 
 function expectSameCode(code: Uint8Array, gas: Uint8Array): void {

@@ -8,18 +8,17 @@
 // bit layout). Error texts and lines follow upstream emitinlinethumb.c /
 // compile.c's rules.
 import { spawnSync } from 'node:child_process';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { compile } from '../../src/compile.ts';
-import { readMpy, type MpyRawCode } from '../../src/mpy-reader.ts';
+import { readMpy } from '../../src/mpy-reader.ts';
 import type { NativeArch } from '../../src/options.ts';
-import { scratch, warnSkip } from '../link/toolchain.ts';
+import { warnSkip } from '../link/toolchain.ts';
 import { compileError } from './helpers.ts';
+import { asmRawCode as asmCode, haveTools, scratchDirs, textSection } from './native-helpers.ts';
 
-const HAVE_AS =
-  spawnSync('arm-none-eabi-as', ['--version'], { stdio: 'ignore' }).status === 0 &&
-  spawnSync('arm-none-eabi-objcopy', ['--version'], { stdio: 'ignore' }).status === 0;
+const HAVE_AS = haveTools('arm-none-eabi-as', 'arm-none-eabi-objcopy');
 
 type ThumbArch = 'armv6' | 'armv6m' | 'armv7m' | 'armv7em' | 'armv7emsp' | 'armv7emdp';
 const ARCHS: readonly ThumbArch[] = ['armv6', 'armv6m', 'armv7m', 'armv7em', 'armv7emsp', 'armv7emdp'];
@@ -202,27 +201,14 @@ function pySource(body: string[], params = 'r0, r1'): string {
   return `@micropython.asm_thumb\ndef f(${params}):\n${body.map((l) => `    ${l}\n`).join('')}`;
 }
 
-function asmCode(mpy: Uint8Array): MpyRawCode {
-  const m = readMpy(mpy);
-  const rc = m.root.children[0]!;
-  expect(rc.kind).toBe('asm');
-  return rc;
-}
-
-const dirs: string[] = [];
-afterAll(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
+const scratchDir = scratchDirs();
 
 function gasBytes(arch: ThumbArch, source: string): { bytes: Uint8Array; listing: string } {
-  const dir = scratch('mpy-asm-thumb-');
-  dirs.push(dir);
+  const dir = scratchDir('mpy-asm-thumb-');
   writeFileSync(join(dir, 'f.s'), source);
   const as = spawnSync('arm-none-eabi-as', [...GAS_FLAGS[arch], '-al=' + join(dir, 'f.lst'), join(dir, 'f.s'), '-o', join(dir, 'f.o')], { encoding: 'utf8' });
   if (as.status !== 0) throw new Error(`arm-none-eabi-as failed for ${arch}:\n${as.stderr}`);
-  const cp = spawnSync('arm-none-eabi-objcopy', ['-O', 'binary', '-j', '.text', join(dir, 'f.o'), join(dir, 'f.bin')], { encoding: 'utf8' });
-  if (cp.status !== 0) throw new Error(`objcopy failed: ${cp.stderr}`);
-  return { bytes: readFileSync(join(dir, 'f.bin')), listing: readFileSync(join(dir, 'f.lst'), 'utf8') };
+  return { bytes: textSection('arm-none-eabi-objcopy', join(dir, 'f.o'), join(dir, 'f.bin')), listing: readFileSync(join(dir, 'f.lst'), 'utf8') };
 }
 
 /** The GNU listing line of the instruction at a byte offset, for readable failures. */

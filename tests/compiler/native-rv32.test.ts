@@ -7,28 +7,25 @@
 // disassembled by objdump (entry saves what exit restores, nothing invalid),
 // the .mpy header, and the viper type errors.
 import { spawnSync } from 'node:child_process';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { compile } from '../../src/compile.ts';
 import { Rv32NativeAssembler, RV32_EXT_ZBA, RV32_EXT_ZCMP } from '../../src/asm-rv32.ts';
-import { readMpy, type MpyRawCode } from '../../src/mpy-reader.ts';
-import { scratch } from '../link/toolchain.ts';
+import { readMpy } from '../../src/mpy-reader.ts';
 import { compileError } from './helpers.ts';
+import { expectViperErrors, haveTools, machineCode, nativeSample, scratchDirs, textSection, VIPER_ERRORS, warnIfMissing } from './native-helpers.ts';
 
 const AS = 'riscv64-unknown-elf-as';
 const OBJCOPY = 'riscv64-unknown-elf-objcopy';
 const OBJDUMP = 'riscv64-unknown-elf-objdump';
-const HAVE = [AS, OBJCOPY, OBJDUMP].every((t) => spawnSync(t, ['--version'], { stdio: 'ignore' }).status === 0);
-if (!HAVE) {
-  console.warn(`\n*** SKIPPING the GNU binutils checks of the RV32 native emitter: ${AS}/${OBJDUMP} not installed (apt install binutils-riscv64-unknown-elf) ***\n`);
-}
+const HAVE = haveTools(AS, OBJCOPY, OBJDUMP);
+warnIfMissing(HAVE, 'the GNU binutils checks of the RV32 native emitter', `${AS}/${OBJDUMP} not installed (apt install binutils-riscv64-unknown-elf)`);
 
 /** MP_NATIVE_ARCH_RV32IMC */
 const ARCH_RV32IMC = 11;
 
-const dir = scratch('mpy-native-rv32-');
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = scratchDirs()('mpy-native-rv32-');
 
 /** Assembles hand-written RISC-V source (compressed forms spelt c.*, no relaxation or auto-compression). */
 function gas(lines: string[]): Buffer {
@@ -37,9 +34,7 @@ function gas(lines: string[]): Buffer {
   writeFileSync(join(dir, 'g.s'), src.join('\n') + '\n');
   const as = spawnSync(AS, ['-march=rv32imc_zba', '-mabi=ilp32', join(dir, 'g.s'), '-o', join(dir, 'g.o')], { encoding: 'utf8' });
   if (as.status !== 0) throw new Error(`${AS} failed:\n${as.stderr}`);
-  const cp = spawnSync(OBJCOPY, ['-O', 'binary', '-j', '.text', join(dir, 'g.o'), join(dir, 'g.bin')], { encoding: 'utf8' });
-  if (cp.status !== 0) throw new Error(`objcopy failed: ${cp.stderr}`);
-  return readFileSync(join(dir, 'g.bin'));
+  return textSection(OBJCOPY, join(dir, 'g.o'), join(dir, 'g.bin'));
 }
 
 /** Runs `body` through a sizing pass and the emit pass, as the emitter does; the emitted bytes. */
@@ -274,35 +269,8 @@ describe('Zcmp frames (decoded: this GNU as has no Zcmp)', () => {
   });
 });
 
-const SAMPLE = `
-import micropython
-
-@micropython.native
-def add(a, b):
-    return a + b
-
-@micropython.viper
-def checksum(p: ptr8, n: int) -> int:
-    s = 0
-    for i in range(n):
-        if p[i] < 10:
-            s += p[i]
-    return s
-
-@micropython.native
-def guarded(x):
-    try:
-        return x()
-    except ValueError:
-        return None
-`;
-
-/** The machine code of a native/viper function: native code starts after its prelude-index word and ends at the prelude. */
-function machineCode(rc: MpyRawCode): Uint8Array {
-  if (rc.kind === 'viper') return rc.funData;
-  if (rc.kind !== 'native') throw new Error(`not machine code: ${rc.kind}`);
-  return rc.funData.subarray(4, rc.actualPreludeOffset ?? rc.preludeOffset);
-}
+/** add (native), checksum (viper), guarded (native try/except) */
+const SAMPLE = nativeSample('p[i]', 'x');
 
 describe('-march=rv32imc .mpy output', () => {
   it('header and code kinds', () => {
@@ -350,24 +318,10 @@ describe('-march=rv32imc .mpy output', () => {
 });
 
 describe('viper type errors on rv32imc', () => {
-  const cases: { src: string; line: number; message: string }[] = [
-    { src: 'x = 1\n@micropython.viper\ndef f(a: int):\n    y = a\n    y = object()\n', line: 5, message: "local 'y' has type 'int' but source is 'object'" },
-    { src: '@micropython.viper\ndef f():\n    print(x)\n    x = 1\n', line: 3, message: "local 'x' used before type known" },
-    { src: '@micropython.viper\ndef f(a: int, b: uint) -> bool:\n    c = 1\n    return a < b\n', line: 4, message: 'comparison of int and uint' },
-    { src: '@micropython.viper\ndef f(a: int) -> int:\n    c = 1\n    return a[0]\n', line: 4, message: "can't load from 'int'" },
-    { src: '@micropython.viper\ndef f(a: uint, b: uint) -> int:\n    c = 1\n    return a // b\n', line: 4, message: 'div/mod not implemented for uint' },
-    { src: '@micropython.viper\ndef f(a: int, b) -> int:\n    c = 1\n    return a + b\n', line: 4, message: "can't do binary op between 'int' and 'object'" },
-    { src: '@micropython.viper\ndef f(p: ptr16, v) -> int:\n    c = 1\n    p[c] = v\n    return 0\n', line: 4, message: "can't store 'object'" },
-    { src: '@micropython.viper\ndef f(p: ptr8, v) -> int:\n    p[1] = v\n    return 0\n', line: 3, message: "can't store 'object'" },
-    { src: '@micropython.viper\ndef f(p: ptr32, i: int) -> int:\n    p[i] = 1.5\n    return 0\n', line: 3, message: "can't store 'object'" },
-    { src: '@micropython.viper\ndef f(a) -> int:\n    return a\n', line: 2, message: "return expected 'int' but got 'object'" },
-  ];
+  const V = VIPER_ERRORS;
+  const cases = [V.localTypeChange, V.usedBeforeTypeKnown, V.compareIntUint, V.loadFromInt, V.divModUint, V.addIntObject, V.storeObjectPtr16, V.storeObjectPtr8, V.storeFloatPtr32, V.returnObject];
   it('messages and lines', () => {
-    for (const c of cases) {
-      expect(compileError(c.src, { arch: 'rv32imc' }), c.src).toBe(
-        `Traceback (most recent call last):\n  File "t.py", line ${c.line}, in f\nViperTypeError: ${c.message}\n`,
-      );
-    }
+    expectViperErrors(cases, 'rv32imc');
   });
 
   it('viper generators are refused as upstream does', () => {

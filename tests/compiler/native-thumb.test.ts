@@ -6,16 +6,16 @@
 // the Thumb encoders the native emitter adds against GNU as, and the golden
 // armv7m-native vectors of the reference compiler.
 import { spawnSync } from 'node:child_process';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { compile } from '../../src/compile.ts';
-import { readMpy, type MpyRawCode } from '../../src/mpy-reader.ts';
+import { describe, expect, it } from 'vitest';
+import { readMpy } from '../../src/mpy-reader.ts';
 import type { NativeArch } from '../../src/options.ts';
 import * as T from '../../src/asm-thumb.ts';
-import { scratch, warnSkip } from '../link/toolchain.ts';
+import { warnSkip } from '../link/toolchain.ts';
 import { compileManifest, haveGolden, runEntry } from '../conformance/golden.ts';
 import { compileError } from './helpers.ts';
+import { expectViperErrors, haveTools, machineCode, mpyFor, nativeSample, scratchDirs, textSection, VIPER_ERRORS } from './native-helpers.ts';
 
 const THUMB_ARCHS = ['armv6m', 'armv7m', 'armv7em', 'armv7emsp', 'armv7emdp'] as const satisfies readonly NativeArch[];
 /** MP_NATIVE_ARCH_* numbers (py/persistentcode.h), stored in the header's feature byte */
@@ -27,37 +27,11 @@ const ARCH_NUMBER: Record<(typeof THUMB_ARCHS)[number], number> = {
   armv7emdp: 8,
 };
 
-const HAVE_BINUTILS =
-  spawnSync('arm-none-eabi-as', ['--version'], { stdio: 'ignore' }).status === 0 &&
-  spawnSync('arm-none-eabi-objdump', ['--version'], { stdio: 'ignore' }).status === 0 &&
-  spawnSync('arm-none-eabi-objcopy', ['--version'], { stdio: 'ignore' }).status === 0;
+const HAVE_BINUTILS = haveTools('arm-none-eabi-as', 'arm-none-eabi-objdump', 'arm-none-eabi-objcopy');
 
-const SAMPLE = `
-import micropython
+/** add (native), checksum (viper) */
+const SAMPLE = nativeSample();
 
-@micropython.native
-def add(a, b):
-    return a + b
-
-@micropython.viper
-def checksum(p: ptr8, n: int) -> int:
-    s = 0
-    for i in range(n):
-        if p[i] < 10:
-            s += p[i]
-    return s
-`;
-
-function mpyFor(src: string, arch: NativeArch, emit?: 'native' | 'viper'): Uint8Array {
-  return compile(src, { sourceName: 't.py', arch, ...(emit ? { emit } : {}) });
-}
-
-/** The machine code of a native/viper function: native code starts after its prelude-index word and ends at the prelude. */
-function machineCode(rc: MpyRawCode): Uint8Array {
-  if (rc.kind === 'viper') return rc.funData;
-  if (rc.kind !== 'native') throw new Error(`not machine code: ${rc.kind}`);
-  return rc.funData.subarray(4, rc.actualPreludeOffset ?? rc.preludeOffset);
-}
 
 describe('Thumb native/viper .mpy structure', () => {
   for (const arch of THUMB_ARCHS) {
@@ -91,23 +65,11 @@ describe('Thumb native/viper .mpy structure', () => {
 
 describe('viper type errors on Thumb targets', () => {
   // message and line as upstream's emitnative.c reports them (last error of the pass wins)
-  const cases: { src: string; line: number; message: string }[] = [
-    { src: 'x = 1\n@micropython.viper\ndef f(a: int):\n    y = a\n    y = object()\n', line: 5, message: "local 'y' has type 'int' but source is 'object'" },
-    { src: '@micropython.viper\ndef f():\n    print(x)\n    x = 1\n', line: 3, message: "local 'x' used before type known" },
-    { src: '@micropython.viper\ndef f(a: int, b: uint) -> bool:\n    c = 1\n    return a < b\n', line: 4, message: 'comparison of int and uint' },
-    { src: '@micropython.viper\ndef f(a: int) -> int:\n    c = 1\n    return a[0]\n', line: 4, message: "can't load from 'int'" },
-    { src: '@micropython.viper\ndef f(a: uint, b: uint) -> int:\n    c = 1\n    return a // b\n', line: 4, message: 'div/mod not implemented for uint' },
-    { src: '@micropython.viper\ndef f(a: int, b) -> int:\n    c = 1\n    return a + b\n', line: 4, message: "can't do binary op between 'int' and 'object'" },
-    { src: '@micropython.viper\ndef f(p: ptr16, v) -> int:\n    c = 1\n    p[c] = v\n    return 0\n', line: 4, message: "can't store 'object'" },
-    { src: '@micropython.viper\ndef f(a) -> int:\n    return a\n', line: 2, message: "return expected 'int' but got 'object'" },
-  ];
+  const V = VIPER_ERRORS;
+  const cases = [V.localTypeChange, V.usedBeforeTypeKnown, V.compareIntUint, V.loadFromInt, V.divModUint, V.addIntObject, V.storeObjectPtr16, V.returnObject];
   for (const arch of THUMB_ARCHS) {
     it(`${arch}: messages and lines`, () => {
-      for (const c of cases) {
-        expect(compileError(c.src, { arch }), c.src).toBe(
-          `Traceback (most recent call last):\n  File "t.py", line ${c.line}, in f\nViperTypeError: ${c.message}\n`,
-        );
-      }
+      expectViperErrors(cases, arch);
     });
   }
 
@@ -121,10 +83,7 @@ describe('viper type errors on Thumb targets', () => {
   });
 });
 
-const dirs: string[] = [];
-afterAll(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
+const scratchDir = scratchDirs();
 
 interface DisasmLine {
   offset: number;
@@ -134,8 +93,7 @@ interface DisasmLine {
 }
 
 function disassemble(code: Uint8Array): DisasmLine[] {
-  const dir = scratch('mpy-native-thumb-');
-  dirs.push(dir);
+  const dir = scratchDir('mpy-native-thumb-');
   const bin = join(dir, 'code.bin');
   writeFileSync(bin, code);
   const r = spawnSync('arm-none-eabi-objdump', ['-D', '-b', 'binary', '-m', 'arm', '--disassembler-options=force-thumb', bin], { encoding: 'utf8' });
@@ -207,14 +165,11 @@ describe.skipIf(!HAVE_BINUTILS)('Thumb native code decoded by GNU objdump', () =
 // --- the Thumb encoders the native emitter adds, against GNU as ------------------------------------
 
 function gasHalfwords(march: string, source: string): number[] {
-  const dir = scratch('mpy-native-thumb-as-');
-  dirs.push(dir);
+  const dir = scratchDir('mpy-native-thumb-as-');
   writeFileSync(join(dir, 'f.s'), `.syntax unified\n.thumb\n${source}\n`);
   const as = spawnSync('arm-none-eabi-as', [`-march=${march}`, '-mthumb', join(dir, 'f.s'), '-o', join(dir, 'f.o')], { encoding: 'utf8' });
   if (as.status !== 0) throw new Error(`arm-none-eabi-as failed:\n${as.stderr}`);
-  const cp = spawnSync('arm-none-eabi-objcopy', ['-O', 'binary', '-j', '.text', join(dir, 'f.o'), join(dir, 'f.bin')], { encoding: 'utf8' });
-  if (cp.status !== 0) throw new Error(`objcopy failed: ${cp.stderr}`);
-  const b = readFileSync(join(dir, 'f.bin'));
+  const b = textSection('arm-none-eabi-objcopy', join(dir, 'f.o'), join(dir, 'f.bin'));
   const hw: number[] = [];
   for (let i = 0; i + 1 < b.length; i += 2) hw.push(b[i]! | (b[i + 1]! << 8));
   return hw;

@@ -7,58 +7,30 @@
 // undecodable). Byte-for-byte conformance is the golden x64-native variant
 // in tests/conformance/compile.test.ts.
 import { spawnSync } from 'node:child_process';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { compile } from '../../src/compile.ts';
 import { readMpy, type MpyRawCode } from '../../src/mpy-reader.ts';
 import * as X from '../../src/asm-x64.ts';
 import * as X86 from '../../src/asm-x86.ts';
-import { scratch, warnSkip } from '../link/toolchain.ts';
+import { warnSkip } from '../link/toolchain.ts';
 import { compileError } from './helpers.ts';
+import { expectViperErrors, haveTools, machineCode as machineCodeOf, mpyFor as mpyForArch, nativeSample, scratchDirs, textSection, VIPER_ERRORS } from './native-helpers.ts';
 
-const HAVE_BINUTILS =
-  process.arch === 'x64' &&
-  spawnSync('as', ['--version'], { stdio: 'ignore' }).status === 0 &&
-  spawnSync('objdump', ['--version'], { stdio: 'ignore' }).status === 0 &&
-  spawnSync('objcopy', ['--version'], { stdio: 'ignore' }).status === 0;
+const HAVE_BINUTILS = process.arch === 'x64' && haveTools('as', 'objdump', 'objcopy');
 
-const SAMPLE = `
-import micropython
-
-@micropython.native
-def add(a, b):
-    return a + b
-
-@micropython.viper
-def checksum(p: ptr8, n: int) -> int:
-    s = 0
-    for i in range(n):
-        if p[i] < 10:
-            s += p[i] << 1
-    return s
-
-@micropython.native
-def guarded(f):
-    try:
-        return f()
-    except ValueError:
-        return None
-`;
+/** add (native), checksum (viper), guarded (native try/except) */
+const SAMPLE = nativeSample('p[i] << 1', 'f');
 
 /** MP_NATIVE_ARCH_X64 (py/persistentcode.h) */
 const ARCH_X64 = 2;
 
-function mpyFor(src: string, emit?: 'native' | 'viper'): Uint8Array {
-  return compile(src, { sourceName: 't.py', arch: 'x64', ...(emit ? { emit } : {}) });
-}
+/** .mpy bytes for -march=x64 (optionally -X emit=...). */
+const mpyFor = (src: string, emit?: 'native' | 'viper'): Uint8Array => mpyForArch(src, 'x64', emit);
 
 /** The machine code of a function: native code starts after its 8-byte prelude-index word and ends at the prelude. */
-function machineCode(rc: MpyRawCode): Uint8Array {
-  if (rc.kind === 'viper') return rc.funData;
-  if (rc.kind !== 'native') throw new Error(`not machine code: ${rc.kind}`);
-  return rc.funData.subarray(8, rc.actualPreludeOffset ?? rc.preludeOffset);
-}
+const machineCode = (rc: MpyRawCode): Uint8Array => machineCodeOf(rc, 8);
 
 describe('x64 native/viper .mpy structure', () => {
   it('the header names x64; functions are native and viper code', () => {
@@ -93,24 +65,10 @@ describe('x64 native/viper .mpy structure', () => {
 
 describe('viper type errors on x64', () => {
   // message and line as upstream's emitnative.c reports them (last error of the pass wins)
-  const cases: { src: string; line: number; message: string }[] = [
-    { src: 'x = 1\n@micropython.viper\ndef f(a: int):\n    y = a\n    y = object()\n', line: 5, message: "local 'y' has type 'int' but source is 'object'" },
-    { src: '@micropython.viper\ndef f():\n    print(x)\n    x = 1\n', line: 3, message: "local 'x' used before type known" },
-    { src: '@micropython.viper\ndef f(a: int, b: uint) -> bool:\n    c = 1\n    return a < b\n', line: 4, message: 'comparison of int and uint' },
-    { src: '@micropython.viper\ndef f(a: int) -> int:\n    c = 1\n    return a[0]\n', line: 4, message: "can't load from 'int'" },
-    { src: '@micropython.viper\ndef f(a: uint, b: uint) -> int:\n    c = 1\n    return a // b\n', line: 4, message: 'div/mod not implemented for uint' },
-    { src: '@micropython.viper\ndef f(a: int, b) -> int:\n    c = 1\n    return a + b\n', line: 4, message: "can't do binary op between 'int' and 'object'" },
-    { src: '@micropython.viper\ndef f(a: int, b) -> int:\n    c = 1\n    return a << b\n', line: 4, message: "can't do binary op between 'int' and 'object'" },
-    { src: '@micropython.viper\ndef f(p: ptr16, v) -> int:\n    c = 1\n    p[c] = v\n    return 0\n', line: 4, message: "can't store 'object'" },
-    { src: '@micropython.viper\ndef f(p: ptr8, v) -> int:\n    p[1] = v\n    return 0\n', line: 3, message: "can't store 'object'" },
-    { src: '@micropython.viper\ndef f(a) -> int:\n    return a\n', line: 2, message: "return expected 'int' but got 'object'" },
-  ];
+  const V = VIPER_ERRORS;
+  const cases = [V.localTypeChange, V.usedBeforeTypeKnown, V.compareIntUint, V.loadFromInt, V.divModUint, V.addIntObject, V.shiftIntObject, V.storeObjectPtr16, V.storeObjectPtr8, V.returnObject];
   it('messages and lines', () => {
-    for (const c of cases) {
-      expect(compileError(c.src, { arch: 'x64' }), c.src).toBe(
-        `Traceback (most recent call last):\n  File "t.py", line ${c.line}, in f\nViperTypeError: ${c.message}\n`,
-      );
-    }
+    expectViperErrors(cases, 'x64');
   });
 
   it('native generators compile, viper generators are refused as upstream does', () => {
@@ -268,28 +226,22 @@ function x64Cases(): Case[] {
   return c;
 }
 
-const dirs: string[] = [];
-afterAll(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
+const scratchDir = scratchDirs();
 
 /** Each case assembled on its own line range, the bytes of each case found by a symbol per case. */
 function gasBytesPerCase(cases: Case[], mode = '--64'): number[][] {
-  const dir = scratch('mpy-native-x64-as-');
-  dirs.push(dir);
+  const dir = scratchDir('mpy-native-x64-as-');
   const src = cases.map(([asm], i) => `case_${i}:\n${asm}\n`).join('') + `case_${cases.length}:\n`;
   writeFileSync(join(dir, 'f.s'), src);
   const as = spawnSync('as', [mode, join(dir, 'f.s'), '-o', join(dir, 'f.o')], { encoding: 'utf8' });
   if (as.status !== 0) throw new Error(`as failed:\n${as.stderr}`);
-  const cp = spawnSync('objcopy', ['-O', 'binary', '-j', '.text', join(dir, 'f.o'), join(dir, 'f.bin')], { encoding: 'utf8' });
-  if (cp.status !== 0) throw new Error(`objcopy failed: ${cp.stderr}`);
   const nm = spawnSync('nm', ['-n', join(dir, 'f.o')], { encoding: 'utf8' });
   const at = new Map<number, number>();
   for (const line of nm.stdout.split('\n')) {
     const m = /^([0-9a-f]+) t case_(\d+)$/.exec(line);
     if (m) at.set(Number(m[2]), parseInt(m[1]!, 16));
   }
-  const bin = readFileSync(join(dir, 'f.bin'));
+  const bin = textSection('objcopy', join(dir, 'f.o'), join(dir, 'f.bin'));
   return cases.map((_, i) => [...bin.subarray(at.get(i)!, at.get(i + 1)!)]);
 }
 
@@ -317,8 +269,7 @@ interface DisasmLine {
 }
 
 function disassemble(code: Uint8Array, machine = 'i386:x86-64'): DisasmLine[] {
-  const dir = scratch('mpy-native-x64-');
-  dirs.push(dir);
+  const dir = scratchDir('mpy-native-x64-');
   const bin = join(dir, 'code.bin');
   writeFileSync(bin, code);
   const r = spawnSync('objdump', ['-D', '-b', 'binary', '-m', machine, bin], { encoding: 'utf8' });
@@ -521,7 +472,7 @@ describe.skipIf(!HAVE_BINUTILS)('x86 encoders of the native emitter vs GNU as --
   it('emitted code decodes as i386: entry saves ebp, ebx, esi, edi; exit restores them; calls via the table in ebp', () => {
     const m = readMpy(compile(SAMPLE, { sourceName: 't.py', arch: 'x86' }));
     for (const rc of m.root.children) {
-      const code = rc.kind === 'viper' ? rc.funData : rc.funData.subarray(4, rc.actualPreludeOffset ?? rc.preludeOffset);
+      const code = machineCodeOf(rc, 4);
       const texts = disassemble(code, 'i386').map((l) => l.text);
       expect(texts.slice(0, 4)).toEqual(['push %ebp', 'push %ebx', 'push %esi', 'push %edi']);
       expect(texts.join('|')).toContain('pop %edi|pop %esi|pop %ebx|pop %ebp|ret');

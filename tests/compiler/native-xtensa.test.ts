@@ -7,36 +7,31 @@
 // functions from our .mpy are disassembled (call0) or decoded (windowed) for
 // their frame structure, and the .mpy header and viper type errors are checked.
 import { spawnSync } from 'node:child_process';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { compile } from '../../src/compile.ts';
 import { XtensaNativeAssembler } from '../../src/asm-xtensa.ts';
-import { readMpy, type MpyRawCode } from '../../src/mpy-reader.ts';
-import { scratch } from '../link/toolchain.ts';
+import { readMpy } from '../../src/mpy-reader.ts';
 import { compileError } from './helpers.ts';
+import { expectViperErrors, haveTools, machineCode, nativeSample, scratchDirs, textSection, VIPER_ERRORS, warnIfMissing } from './native-helpers.ts';
 
 const AS = 'xtensa-lx106-elf-as';
 const OBJCOPY = 'xtensa-lx106-elf-objcopy';
 const OBJDUMP = 'xtensa-lx106-elf-objdump';
-const HAVE = [AS, OBJCOPY, OBJDUMP].every((t) => spawnSync(t, ['--version'], { stdio: 'ignore' }).status === 0);
-if (!HAVE) {
-  console.warn(`\n*** SKIPPING the GNU binutils checks of the Xtensa native emitter: ${AS}/${OBJDUMP} not installed (apt install binutils-xtensa-lx106) ***\n`);
-}
+const HAVE = haveTools(AS, OBJCOPY, OBJDUMP);
+warnIfMissing(HAVE, 'the GNU binutils checks of the Xtensa native emitter', `${AS}/${OBJDUMP} not installed (apt install binutils-xtensa-lx106)`);
 
 /** MP_NATIVE_ARCH_XTENSA, MP_NATIVE_ARCH_XTENSAWIN */
 const ARCH_NUMBER = { xtensa: 9, xtensawin: 10 } as const;
 
-const dir = scratch('mpy-native-xtensa-');
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = scratchDirs()('mpy-native-xtensa-');
 
 function gas(lines: string[]): Buffer {
   writeFileSync(join(dir, 'g.s'), ['.text', '.begin no-transform', ...lines, '.end no-transform'].join('\n') + '\n');
   const as = spawnSync(AS, [join(dir, 'g.s'), '-o', join(dir, 'g.o')], { encoding: 'utf8' });
   if (as.status !== 0) throw new Error(`${AS} failed:\n${as.stderr}`);
-  const cp = spawnSync(OBJCOPY, ['-O', 'binary', '-j', '.text', join(dir, 'g.o'), join(dir, 'g.bin')], { encoding: 'utf8' });
-  if (cp.status !== 0) throw new Error(`objcopy failed: ${cp.stderr}`);
-  return readFileSync(join(dir, 'g.bin'));
+  return textSection(OBJCOPY, join(dir, 'g.o'), join(dir, 'g.bin'));
 }
 
 /** Two compute passes (the literal table is sized by the previous pass) and the emit pass, as the emitter runs them. */
@@ -237,27 +232,8 @@ describe('windowed forms (decoded: the LX106 assembler has no windowed ABI)', ()
   });
 });
 
-const SAMPLE = `
-import micropython
-
-@micropython.native
-def add(a, b):
-    return a + b
-
-@micropython.viper
-def checksum(p: ptr8, n: int) -> int:
-    s = 0
-    for i in range(n):
-        if p[i] < 10:
-            s += p[i] + 100000
-    return s
-`;
-
-function machineCode(rc: MpyRawCode): Uint8Array {
-  if (rc.kind === 'viper') return rc.funData;
-  if (rc.kind !== 'native') throw new Error(`not machine code: ${rc.kind}`);
-  return rc.funData.subarray(4, rc.actualPreludeOffset ?? rc.preludeOffset);
-}
+/** add (native), checksum (viper) */
+const SAMPLE = nativeSample('p[i] + 100000');
 
 /** Skips the literal table: code that starts with `j` jumps over it. */
 function afterLiterals(code: Uint8Array): Uint8Array {
@@ -313,22 +289,11 @@ describe('.mpy output', () => {
 });
 
 describe('viper type errors on Xtensa', () => {
-  const cases: { src: string; line: number; message: string }[] = [
-    { src: 'x = 1\n@micropython.viper\ndef f(a: int):\n    y = a\n    y = object()\n', line: 5, message: "local 'y' has type 'int' but source is 'object'" },
-    { src: '@micropython.viper\ndef f():\n    print(x)\n    x = 1\n', line: 3, message: "local 'x' used before type known" },
-    { src: '@micropython.viper\ndef f(a: int, b: uint) -> bool:\n    c = 1\n    return a < b\n', line: 4, message: 'comparison of int and uint' },
-    { src: '@micropython.viper\ndef f(a: int) -> int:\n    c = 1\n    return a[0]\n', line: 4, message: "can't load from 'int'" },
-    { src: '@micropython.viper\ndef f(a: uint, b: uint) -> int:\n    c = 1\n    return a // b\n', line: 4, message: 'div/mod not implemented for uint' },
-    { src: '@micropython.viper\ndef f(p: ptr16, v) -> int:\n    c = 1\n    p[c] = v\n    return 0\n', line: 4, message: "can't store 'object'" },
-    { src: '@micropython.viper\ndef f(a) -> int:\n    return a\n', line: 2, message: "return expected 'int' but got 'object'" },
-  ];
+  const V = VIPER_ERRORS;
+  const cases = [V.localTypeChange, V.usedBeforeTypeKnown, V.compareIntUint, V.loadFromInt, V.divModUint, V.storeObjectPtr16, V.returnObject];
   for (const arch of ['xtensa', 'xtensawin'] as const) {
     it(`${arch}: messages and lines`, () => {
-      for (const c of cases) {
-        expect(compileError(c.src, { arch }), c.src).toBe(
-          `Traceback (most recent call last):\n  File "t.py", line ${c.line}, in f\nViperTypeError: ${c.message}\n`,
-        );
-      }
+      expectViperErrors(cases, arch);
       expect(compileError('@micropython.viper\ndef g():\n    yield 1\n', { arch })).toContain('NotImplementedError');
     });
   }
