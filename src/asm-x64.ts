@@ -79,7 +79,7 @@ const LABEL_UNSET = -1;
  * What x64 and 32-bit x86 share: the two-pass byte and label bookkeeping,
  * ModRM memory operands, jumps, setcc and the 8-bit test.
  */
-export class X86FamilyAssembler {
+export abstract class X86FamilyAssembler {
   codeOffset = 0;
   private emitting = false;
   private suppress = false;
@@ -253,6 +253,80 @@ export class X86FamilyAssembler {
 
   jumpReg(reg: number): void {
     this.b2(0xff, MOD_REG | (4 << 3) | (reg & 7));
+  }
+
+  // ---- element loads/stores shared by x64 and x86: only the register width differs ----
+
+  abstract movR8ToMem8(src: number, base: number, disp: number): void;
+  abstract movR16ToMem16(src: number, base: number, disp: number): void;
+  abstract movR32ToMem32(src: number, base: number, disp: number): void;
+  abstract addRegReg(regDest: number, regSrc: number): void;
+  abstract xorRegReg(regDest: number, regSrc: number): void;
+  /** movzx of a byte / halfword, and a 32-bit load, into a full-width register */
+  protected abstract loadZeroExtended8(base: number, disp: number, dest: number): void;
+  protected abstract loadZeroExtended16(base: number, disp: number, dest: number): void;
+  protected abstract loadWord32(base: number, disp: number, dest: number): void;
+  /** cmp of two full-width registers */
+  protected abstract compareRegs(a: number, b: number): void;
+
+  load8RegRegOffset(regDest: number, regBase: number, byteOffset: number): void {
+    this.loadZeroExtended8(regBase, byteOffset, regDest);
+  }
+
+  load16RegRegOffset(regDest: number, regBase: number, halfwordOffset: number): void {
+    this.loadZeroExtended16(regBase, 2 * halfwordOffset, regDest);
+  }
+
+  store8RegRegOffset(regSrc: number, regBase: number, byteOffset: number): void {
+    this.movR8ToMem8(regSrc, regBase, byteOffset);
+  }
+
+  store16RegRegOffset(regSrc: number, regBase: number, halfwordOffset: number): void {
+    this.movR16ToMem16(regSrc, regBase, 2 * halfwordOffset);
+  }
+
+  // No scaled-index addressing in the reference's x64/x86 backends: the index is
+  // added to the base (once per element byte), then the access is at [base].
+
+  private addScaledIndex(regBase: number, regIndex: number, elementSize: number): void {
+    for (let i = 0; i < elementSize; i++) this.addRegReg(regBase, regIndex);
+  }
+
+  load8RegRegReg(regDest: number, regBase: number, regIndex: number): void {
+    this.addScaledIndex(regBase, regIndex, 1);
+    this.loadZeroExtended8(regBase, 0, regDest);
+  }
+
+  load16RegRegReg(regDest: number, regBase: number, regIndex: number): void {
+    this.addScaledIndex(regBase, regIndex, 2);
+    this.loadZeroExtended16(regBase, 0, regDest);
+  }
+
+  load32RegRegReg(regDest: number, regBase: number, regIndex: number): void {
+    this.addScaledIndex(regBase, regIndex, 4);
+    this.loadWord32(regBase, 0, regDest);
+  }
+
+  store8RegRegReg(regVal: number, regBase: number, regIndex: number): void {
+    this.addScaledIndex(regBase, regIndex, 1);
+    this.movR8ToMem8(regVal, regBase, 0);
+  }
+
+  store16RegRegReg(regVal: number, regBase: number, regIndex: number): void {
+    this.addScaledIndex(regBase, regIndex, 2);
+    this.movR16ToMem16(regVal, regBase, 0);
+  }
+
+  store32RegRegReg(regVal: number, regBase: number, regIndex: number): void {
+    this.addScaledIndex(regBase, regIndex, 4);
+    this.movR32ToMem32(regVal, regBase, 0);
+  }
+
+  /** rd = 0; compare; set the low byte from the condition */
+  setRegFromCompare(regDest: number, regLhs: number, regRhs: number, compareOp: number): void {
+    this.xorRegReg(regDest, regDest);
+    this.compareRegs(regRhs, regLhs);
+    this.setccR8(COMPARE_CONDS[compareOp]!, regDest);
   }
 }
 
@@ -532,63 +606,19 @@ export class X64Assembler extends X86FamilyAssembler implements NativeAssembler 
     this.movR32ToMem32(regSrc, regBase, 4 * dwordOffset);
   }
 
-  load8RegRegOffset(regDest: number, regBase: number, byteOffset: number): void {
-    this.movzxMem8ToR64(regBase, byteOffset, regDest);
+  protected loadZeroExtended8(base: number, disp: number, dest: number): void {
+    this.movzxMem8ToR64(base, disp, dest);
   }
 
-  load16RegRegOffset(regDest: number, regBase: number, halfwordOffset: number): void {
-    this.movzxMem16ToR64(regBase, 2 * halfwordOffset, regDest);
+  protected loadZeroExtended16(base: number, disp: number, dest: number): void {
+    this.movzxMem16ToR64(base, disp, dest);
   }
 
-  store8RegRegOffset(regSrc: number, regBase: number, byteOffset: number): void {
-    this.movR8ToMem8(regSrc, regBase, byteOffset);
+  protected loadWord32(base: number, disp: number, dest: number): void {
+    this.movMem32ToR64(base, disp, dest);
   }
 
-  store16RegRegOffset(regSrc: number, regBase: number, halfwordOffset: number): void {
-    this.movR16ToMem16(regSrc, regBase, 2 * halfwordOffset);
-  }
-
-  // No scaled-index addressing in the reference's x64 backend: the index is
-  // added to the base (once per element byte), then the access is at [base].
-
-  private addScaledIndex(regBase: number, regIndex: number, elementSize: number): void {
-    for (let i = 0; i < elementSize; i++) this.addRegReg(regBase, regIndex);
-  }
-
-  load8RegRegReg(regDest: number, regBase: number, regIndex: number): void {
-    this.addScaledIndex(regBase, regIndex, 1);
-    this.movzxMem8ToR64(regBase, 0, regDest);
-  }
-
-  load16RegRegReg(regDest: number, regBase: number, regIndex: number): void {
-    this.addScaledIndex(regBase, regIndex, 2);
-    this.movzxMem16ToR64(regBase, 0, regDest);
-  }
-
-  load32RegRegReg(regDest: number, regBase: number, regIndex: number): void {
-    this.addScaledIndex(regBase, regIndex, 4);
-    this.movMem32ToR64(regBase, 0, regDest);
-  }
-
-  store8RegRegReg(regVal: number, regBase: number, regIndex: number): void {
-    this.addScaledIndex(regBase, regIndex, 1);
-    this.movR8ToMem8(regVal, regBase, 0);
-  }
-
-  store16RegRegReg(regVal: number, regBase: number, regIndex: number): void {
-    this.addScaledIndex(regBase, regIndex, 2);
-    this.movR16ToMem16(regVal, regBase, 0);
-  }
-
-  store32RegRegReg(regVal: number, regBase: number, regIndex: number): void {
-    this.addScaledIndex(regBase, regIndex, 4);
-    this.movR32ToMem32(regVal, regBase, 0);
-  }
-
-  /** rd = 0; compare; set the low byte from the condition */
-  setRegFromCompare(regDest: number, regLhs: number, regRhs: number, compareOp: number): void {
-    this.xorRegReg(regDest, regDest);
-    this.cmpR64WithR64(regRhs, regLhs);
-    this.setccR8(COMPARE_CONDS[compareOp]!, regDest);
+  protected compareRegs(a: number, b: number): void {
+    this.cmpR64WithR64(a, b);
   }
 }

@@ -19,12 +19,6 @@ export const EBP = 5;
 export const ESI = 6;
 export const EDI = 7;
 
-/** x86 conditions in COMPARE_OPS order (the same nibbles as on x64). */
-const COMPARE_CONDS = [
-  X64Cond.B, X64Cond.A, X64Cond.E, X64Cond.BE, X64Cond.AE, X64Cond.NE,
-  X64Cond.L, X64Cond.G, X64Cond.E, X64Cond.LE, X64Cond.GE, X64Cond.NE,
-];
-
 export const X86_TARGET_INFO: NativeTargetInfo = {
   // the emitter's argument registers are staging registers: calls push them
   regs: {
@@ -331,61 +325,19 @@ export class X86Assembler extends X86FamilyAssembler implements NativeAssembler 
     this.storeRegRegOffset(regSrc, regBase, dwordOffset);
   }
 
-  load8RegRegOffset(regDest: number, regBase: number, byteOffset: number): void {
-    this.movzxMem8ToR32(regBase, byteOffset, regDest);
+  protected loadZeroExtended8(base: number, disp: number, dest: number): void {
+    this.movzxMem8ToR32(base, disp, dest);
   }
 
-  load16RegRegOffset(regDest: number, regBase: number, halfwordOffset: number): void {
-    this.movzxMem16ToR32(regBase, 2 * halfwordOffset, regDest);
+  protected loadZeroExtended16(base: number, disp: number, dest: number): void {
+    this.movzxMem16ToR32(base, disp, dest);
   }
 
-  store8RegRegOffset(regSrc: number, regBase: number, byteOffset: number): void {
-    this.movR8ToMem8(regSrc, regBase, byteOffset);
+  protected loadWord32(base: number, disp: number, dest: number): void {
+    this.movMem32ToR32(base, disp, dest);
   }
 
-  store16RegRegOffset(regSrc: number, regBase: number, halfwordOffset: number): void {
-    this.movR16ToMem16(regSrc, regBase, 2 * halfwordOffset);
-  }
-
-  // no scaled-index addressing in the reference's x86 backend either: add the index per element byte
-
-  private addScaledIndex(regBase: number, regIndex: number, elementSize: number): void {
-    for (let i = 0; i < elementSize; i++) this.addRegReg(regBase, regIndex);
-  }
-
-  load8RegRegReg(regDest: number, regBase: number, regIndex: number): void {
-    this.addScaledIndex(regBase, regIndex, 1);
-    this.movzxMem8ToR32(regBase, 0, regDest);
-  }
-
-  load16RegRegReg(regDest: number, regBase: number, regIndex: number): void {
-    this.addScaledIndex(regBase, regIndex, 2);
-    this.movzxMem16ToR32(regBase, 0, regDest);
-  }
-
-  load32RegRegReg(regDest: number, regBase: number, regIndex: number): void {
-    this.addScaledIndex(regBase, regIndex, 4);
-    this.movMem32ToR32(regBase, 0, regDest);
-  }
-
-  store8RegRegReg(regVal: number, regBase: number, regIndex: number): void {
-    this.addScaledIndex(regBase, regIndex, 1);
-    this.movR8ToMem8(regVal, regBase, 0);
-  }
-
-  store16RegRegReg(regVal: number, regBase: number, regIndex: number): void {
-    this.addScaledIndex(regBase, regIndex, 2);
-    this.movR16ToMem16(regVal, regBase, 0);
-  }
-
-  store32RegRegReg(regVal: number, regBase: number, regIndex: number): void {
-    this.addScaledIndex(regBase, regIndex, 4);
-    this.movR32ToMem32(regVal, regBase, 0);
-  }
-
-  setRegFromCompare(regDest: number, regLhs: number, regRhs: number, compareOp: number): void {
-    this.xorRegReg(regDest, regDest);
-    this.cmpR32WithR32(regRhs, regLhs);
-    this.setccR8(COMPARE_CONDS[compareOp]!, regDest);
+  protected compareRegs(a: number, b: number): void {
+    this.cmpR32WithR32(a, b);
   }
 }
