@@ -2,7 +2,7 @@
 // instruction encodings the reference's ARM backend produces, plus the
 // two-pass label bookkeeping (compute offsets, then emit) all native
 // backends share.
-import { ARM_TARGET_INFO, type NativeAssembler } from './asm-native.ts';
+import { ARM_TARGET_INFO, labelTableWith, type NativeAssembler } from './asm-native.ts';
 import { CompileError } from './errors.ts';
 
 export const R0 = 0;
@@ -72,13 +72,7 @@ export class ArmAssembler implements NativeAssembler {
   }
 
   private ensureLabel(label: number): void {
-    if (label >= this.labels.length) {
-      let n = this.labels.length;
-      while (n <= label) n *= 2;
-      const grown = new Int32Array(n).fill(LABEL_UNSET);
-      grown.set(this.labels);
-      this.labels = grown;
-    }
+    this.labels = labelTableWith(this.labels, label, LABEL_UNSET);
   }
 
   labelAssign(label: number): void {

@@ -167,6 +167,21 @@ export interface NativeAssembler {
 }
 
 /** The comparisons behind setRegFromCompare's index, as condition names. */
+/**
+ * A label table (offsets by label number) with a slot for `label`: the same
+ * table, or a copy grown by doubling with the new slots `unset`. Assemblers
+ * learn the label count only as labels appear.
+ */
+export function labelTableWith<T extends Int32Array | Float64Array>(table: T, label: number, unset: number): T {
+  if (label < table.length) return table;
+  let n = Math.max(1, table.length);
+  while (n <= label) n *= 2;
+  const grown = new (table.constructor as new (length: number) => T)(n);
+  grown.fill(unset);
+  grown.set(table);
+  return grown;
+}
+
 export const COMPARE_OPS = ['lo', 'hi', 'eq', 'ls', 'hs', 'ne', 'lt', 'gt', 'eq', 'le', 'ge', 'ne'] as const;
 
 /** Writes `val` as the prelude's var-length unsigned (7 bits a byte, most significant group first). */

@@ -4,7 +4,7 @@
 // then an emit pass that writes bytes). ThumbAssembler serves the inline
 // assembler; ThumbNativeAssembler (at the end) adds the native emitter's
 // sequences on top of the same encoders.
-import { ARM_TARGET_INFO, encodeUintWith, type NativeAssembler } from './asm-native.ts';
+import { ARM_TARGET_INFO, encodeUintWith, labelTableWith, type NativeAssembler } from './asm-native.ts';
 import { CompileError } from './errors.ts';
 
 export const REG_SP = 13;
@@ -254,13 +254,7 @@ export class ThumbAssembler {
   }
 
   private ensureLabel(label: number): void {
-    if (label >= this.labels.length) {
-      let n = this.labels.length;
-      while (n <= label) n *= 2;
-      const grown = new Float64Array(n).fill(LABEL_UNSET);
-      grown.set(this.labels);
-      this.labels = grown;
-    }
+    this.labels = labelTableWith(this.labels, label, LABEL_UNSET);
   }
 
   /**

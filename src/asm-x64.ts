@@ -5,7 +5,7 @@
 // Frame: rbp, rbx, r12, r13 are pushed on entry, then rsp is lowered by an
 // odd number of words (keeping rsp 16-byte aligned at calls); local n lives
 // at [rsp + 8n]. rbp holds the runtime's function table.
-import type { NativeAssembler, NativeTargetInfo } from './asm-native.ts';
+import { labelTableWith, type NativeAssembler, type NativeTargetInfo } from './asm-native.ts';
 import { CompileError } from './errors.ts';
 
 export const RAX = 0;
@@ -111,13 +111,7 @@ export abstract class X86FamilyAssembler {
   }
 
   labelAssign(label: number): void {
-    if (label >= this.labels.length) {
-      let n = this.labels.length;
-      while (n <= label) n *= 2;
-      const grown = new Int32Array(n).fill(LABEL_UNSET);
-      grown.set(this.labels);
-      this.labels = grown;
-    }
+    this.labels = labelTableWith(this.labels, label, LABEL_UNSET);
     this.suppress = false;
     if (!this.emitting) {
       this.labels[label] = this.codeOffset;
