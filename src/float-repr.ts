@@ -79,7 +79,16 @@ function round128(w3: number, w2: number, w1: number, w0: number, e: number): vo
   let h = w3;
   let l = w2;
   e += 64;
-  if (w1 >= 0x80000000 && (w1 !== 0x80000000 || w0 !== 0 || (l & 1) === 1)) {
+  setRounded(h, l, e, w1 >= 0x80000000 && (w1 !== 0x80000000 || w0 !== 0 || (l & 1) === 1));
+}
+
+/**
+ * Stores a 64-bit significand (h:l) and exponent as the result, first adding
+ * one unit in the last place if `roundUp` (a carry out renormalises to 1.0
+ * and bumps the exponent).
+ */
+function setRounded(h: number, l: number, e: number, roundUp: boolean): void {
+  if (roundUp) {
     l += 1;
     if (l === TWO32) {
       l = 0;
@@ -167,20 +176,7 @@ function extDiv(ah: number, al: number, ae: number, bh: number, bl: number, be: 
       ql = ((ql << 1) | bit) >>> 0;
     }
   }
-  if (roundBit === 1 && (rh !== 0 || rl !== 0 || (ql & 1) === 1)) {
-    ql += 1;
-    if (ql === TWO32) {
-      ql = 0;
-      qh += 1;
-      if (qh === TWO32) {
-        qh = 0x80000000;
-        e += 1;
-      }
-    }
-  }
-  RH = qh;
-  RL = ql;
-  RE = e;
+  setRounded(qh, ql, e, roundBit === 1 && (rh !== 0 || rl !== 0 || (ql & 1) === 1));
 }
 
 // dividend digits for extDivShort, base 2^16, most significant first
@@ -232,23 +228,9 @@ function extDivShort(ah: number, al: number, ae: number, bh: number, be: number)
     q1 = q0;
     q0 = qd;
   }
-  let qh = q4 * 0x80000000 + q3 * 0x8000 + Math.floor(q2 / 2);
-  let ql = (q2 % 2) * 0x80000000 + q1 * 0x8000 + Math.floor(q0 / 2);
-  let e = ae - be - s + 1;
-  if (q0 % 2 === 1 && (r !== 0 || ql % 2 === 1)) {
-    ql += 1;
-    if (ql === TWO32) {
-      ql = 0;
-      qh += 1;
-      if (qh === TWO32) {
-        qh = 0x80000000;
-        e += 1;
-      }
-    }
-  }
-  RH = qh;
-  RL = ql;
-  RE = e;
+  const qh = q4 * 0x80000000 + q3 * 0x8000 + Math.floor(q2 / 2);
+  const ql = (q2 % 2) * 0x80000000 + q1 * 0x8000 + Math.floor(q0 / 2);
+  setRounded(qh, ql, ae - be - s + 1, q0 % 2 === 1 && (r !== 0 || ql % 2 === 1));
 }
 
 /** a + b, rounded. */
