@@ -106,6 +106,32 @@ export function isSupported(type: number): boolean {
   return type in RELOCATION_NAMES && type !== R.PC24;
 }
 
+// The 16-bit immediate of MOVW/MOVT: ARM imm4:imm12; Thumb-2 imm4:i:imm3:imm8
+// across its two halfwords. Read and written in place (other bits kept).
+
+function armMovImm(dv: DataView, at: number): number {
+  const insn = dv.getUint32(at, true);
+  return ((insn >>> 4) & 0xf000) | (insn & 0xfff);
+}
+
+function setArmMovImm(dv: DataView, at: number, v: number): void {
+  const insn = dv.getUint32(at, true);
+  dv.setUint32(at, ((insn & 0xfff0f000) | ((v & 0xf000) << 4) | (v & 0xfff)) >>> 0, true);
+}
+
+function thumbMovImm(dv: DataView, at: number): number {
+  const hi = dv.getUint16(at, true);
+  const lo = dv.getUint16(at + 2, true);
+  return ((hi & 0xf) << 12) | ((hi & 0x400) << 1) | ((lo & 0x7000) >> 4) | (lo & 0xff);
+}
+
+function setThumbMovImm(dv: DataView, at: number, v: number): void {
+  const hi = dv.getUint16(at, true);
+  const lo = dv.getUint16(at + 2, true);
+  dv.setUint16(at, (hi & 0xfbf0) | ((v & 0xf000) >> 12) | ((v & 0x800) >> 1), true);
+  dv.setUint16(at + 2, (lo & 0x8f00) | ((v & 0x700) << 4) | (v & 0xff), true);
+}
+
 /**
  * The addend of a REL relocation that reaches a merged (SHF_MERGE) section
  * through its section symbol, read the way GNU ld reads it before moving the
@@ -115,15 +141,11 @@ export function isSupported(type: number): boolean {
 export function readMergeAddend(type: number, dv: DataView, at: number): number | undefined {
   switch (type) {
     case R.MOVW_ABS_NC:
-    case R.MOVT_ABS: {
-      const v = dv.getUint32(at, true);
-      return sx(((v >>> 4) & 0xf000) | (v & 0xfff), 16);
-    }
+    case R.MOVT_ABS:
+      return sx(armMovImm(dv, at), 16);
     case R.THM_MOVW_ABS_NC:
-    case R.THM_MOVT_ABS: {
-      const v = ((dv.getUint16(at, true) << 16) | dv.getUint16(at + 2, true)) >>> 0;
-      return sx(((v & 0xf7000) >>> 4) | (v & 0xff) | ((v & 0x04000000) >>> 15), 16);
-    }
+    case R.THM_MOVT_ABS:
+      return sx(thumbMovImm(dv, at), 16);
     case R.ABS32:
     case R.REL32:
     case R.TARGET1:
@@ -147,19 +169,13 @@ export function readMergeAddend(type: number, dv: DataView, at: number): number 
 export function writeMergeAddend(type: number, dv: DataView, at: number, A: number): void {
   switch (type) {
     case R.MOVW_ABS_NC:
-    case R.MOVT_ABS: {
-      const v = dv.getUint32(at, true);
-      dv.setUint32(at, ((v & 0xfff0f000) | ((A & 0xf000) << 4) | (A & 0xfff)) >>> 0, true);
+    case R.MOVT_ABS:
+      setArmMovImm(dv, at, A);
       return;
-    }
     case R.THM_MOVW_ABS_NC:
-    case R.THM_MOVT_ABS: {
-      let v = ((dv.getUint16(at, true) << 16) | dv.getUint16(at + 2, true)) >>> 0;
-      v = ((v & 0xfbf08f00) | ((A & 0xf700) << 4) | (A & 0xff) | ((A & 0x0800) << 15)) >>> 0;
-      dv.setUint16(at, v >>> 16, true);
-      dv.setUint16(at + 2, v & 0xffff, true);
+    case R.THM_MOVT_ABS:
+      setThumbMovImm(dv, at, A);
       return;
-    }
     case R.ABS32:
     case R.REL32:
     case R.TARGET1:
@@ -226,29 +242,24 @@ export function applyArmRelocation(site: RelocSite, t: ArmTarget): void {
     case R.MOVT_ABS:
     case R.MOVW_PREL_NC:
     case R.MOVT_PREL: {
-      const insn = dv.getUint32(at, true);
-      const A = site.addend ?? sx(((insn >>> 4) & 0xf000) | (insn & 0xfff), 16);
+      const A = site.addend ?? sx(armMovImm(dv, at), 16);
       let v = S + A;
       if (site.type === R.MOVW_ABS_NC || site.type === R.MOVW_PREL_NC) v |= T;
       if (site.type === R.MOVW_PREL_NC || site.type === R.MOVT_PREL) v -= P;
       if (site.type === R.MOVT_ABS || site.type === R.MOVT_PREL) v >>= 16;
-      dv.setUint32(at, ((insn & 0xfff0f000) | ((v & 0xf000) << 4) | (v & 0xfff)) >>> 0, true);
+      setArmMovImm(dv, at, v);
       return;
     }
     case R.THM_MOVW_ABS_NC:
     case R.THM_MOVT_ABS:
     case R.THM_MOVW_PREL_NC:
     case R.THM_MOVT_PREL: {
-      const hi = dv.getUint16(at, true);
-      const lo = dv.getUint16(at + 2, true);
-      const imm = ((hi & 0xf) << 12) | ((hi & 0x400) << 1) | ((lo & 0x7000) >> 4) | (lo & 0xff);
-      const A = site.addend ?? sx(imm, 16);
+      const A = site.addend ?? sx(thumbMovImm(dv, at), 16);
       let v = S + A;
       if (site.type === R.THM_MOVW_ABS_NC || site.type === R.THM_MOVW_PREL_NC) v |= T;
       if (site.type === R.THM_MOVW_PREL_NC || site.type === R.THM_MOVT_PREL) v -= P;
       if (site.type === R.THM_MOVT_ABS || site.type === R.THM_MOVT_PREL) v >>= 16;
-      dv.setUint16(at, (hi & 0xfbf0) | ((v & 0xf000) >> 12) | ((v & 0x800) >> 1), true);
-      dv.setUint16(at + 2, (lo & 0x8f00) | ((v & 0x700) << 4) | (v & 0xff), true);
+      setThumbMovImm(dv, at, v);
       return;
     }
     case R.CALL:
