@@ -256,6 +256,7 @@ export function discardDuplicateGroups(files: readonly ObjectFile[]): InputSecti
   const seen = new Set<string>();
   const dropped: InputSection[] = [];
   for (const f of files) {
+    const before = dropped.length;
     for (const g of f.groups) {
       if (!g.comdat) continue;
       if (!seen.has(g.signature)) {
@@ -267,7 +268,8 @@ export function discardDuplicateGroups(files: readonly ObjectFile[]): InputSecti
         dropped.push(m);
       }
     }
-    if (!dropped.length) continue;
+    // only this file's symbols can be defined in the sections it just lost
+    if (dropped.length === before) continue;
     for (const s of f.symbols) {
       if (s.binding !== SymbolBinding.LOCAL && s.def.kind === 'section' && s.def.section.discarded) s.def = { kind: 'undefined' };
     }

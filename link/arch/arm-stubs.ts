@@ -241,6 +241,14 @@ export function planStubs(files: readonly ObjectFile[], placement: Placement, t:
     return section;
   };
 
+  // mapping symbols do not change between planning rounds: read each file's once
+  const mapsByFile = new Map<ObjectFile, Map<InputSection, { offset: number; kind: string }[]>>();
+  const mapsOf = (f: ObjectFile): Map<InputSection, { offset: number; kind: string }[]> => {
+    let m = mapsByFile.get(f);
+    if (!m) mapsByFile.set(f, (m = codeMaps(f)));
+    return m;
+  };
+
   for (let round = 0; ; round++) {
     if (round === 20) throw new LinkError('stubs did not settle after 20 layout passes');
     let changed = false;
@@ -294,7 +302,7 @@ export function planStubs(files: readonly ObjectFile[], placement: Placement, t:
           }
         }
       }
-      if (t.fixCortexA8) scanA8(f, ids, a8Relocs, t, fixes);
+      if (t.fixCortexA8) scanA8(f, mapsOf(f), ids, a8Relocs, t, fixes);
     }
     if (fixes.length !== previous.length || fixes.some((x, i) => x.key !== previous[i]!.key)) changed = true;
     if (!changed) break;
@@ -379,8 +387,10 @@ function codeMaps(f: ObjectFile): Map<InputSection, { offset: number; kind: stri
  * page, preceded by a 32-bit instruction that is not a branch, and whose target
  * lies in that same page.
  */
-function scanA8(f: ObjectFile, ids: Map<InputSection, number>, relocs: Map<number, A8Reloc>, t: ArmTarget, out: A8Fix[]): void {
-  const maps = codeMaps(f);
+function scanA8(
+  f: ObjectFile, maps: Map<InputSection, { offset: number; kind: string }[]>, ids: Map<InputSection, number>,
+  relocs: Map<number, A8Reloc>, t: ArmTarget, out: A8Fix[],
+): void {
   for (const sec of f.sections) {
     if (!sec || sec.type !== SectionType.PROGBITS || !(sec.flags & SHF_EXECINSTR) || !sec.output || sec.discarded) continue;
     const map = maps.get(sec);
